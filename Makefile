@@ -1,0 +1,38 @@
+# Two entry points (see README): `make conformance` and `make test`. Everything else is setup they share.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+ALLURE_VERSION := 3.18.0
+ALLURE := .tools/allure/node_modules/.bin/allure
+
+.PHONY: conformance test setup allure chromium clean
+
+conformance: setup allure
+	$(BIN)/sora-conformance run $(ARGS)
+
+test: setup allure chromium
+	$(BIN)/pytest tests $(ARGS)
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "make: $(PYTHON) not found (set PYTHON=...)"; exit 2; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+allure: $(ALLURE)
+
+$(ALLURE):
+	@command -v npm >/dev/null 2>&1 || { echo "make: npm not found; the Allure HTML report needs node 20+"; exit 2; }
+	npm install --prefix .tools/allure --no-audit --no-fund --loglevel=error allure@$(ALLURE_VERSION)
+
+# Headless Chromium (Debian) for the self-test that opens the generated report.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "make: chromium missing; install Debian's chromium package (the browser self-test is skipped without it)"; fi; }
+
+clean:
+	rm -rf reports .pytest_cache
