@@ -1,0 +1,142 @@
+"""The client worker: a child process hosting sora-sdk connections, driven by JSON lines on stdin.
+
+It exists for crash isolation: sora-sdk aborts the whole process (SIGABRT) on an offer it cannot use, and
+that must fail one test, not the pytest run. Requests: {"id", "op", ...}; replies: {"id", "ok", ...};
+unsolicited events: {"event": "closed", "handle", ...}.
+"""
+from __future__ import annotations
+
+import json
+import sys
+import threading
+from typing import Any
+
+import numpy as np
+from sora_sdk import Sora
+
+VIDEO_FPS = 10
+AUDIO_RATE = 16000
+AUDIO_CHUNK = AUDIO_RATE // 50  # 20 ms
+
+
+class Output:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+
+    def send(self, message: dict[str, Any]) -> None:
+        with self._lock:
+            sys.stdout.write(json.dumps(message) + "\n")
+            sys.stdout.flush()
+
+
+class Client:
+    """One sora-sdk connection with synthetic media fed from before connect until it closes."""
+
+    def __init__(self, sora: Sora, out: Output, handle: str, req: dict[str, Any]) -> None:
+        self.out = out
+        self.handle = handle
+        self.role = req["role"]
+        self.stopped = threading.Event()
+        self.created = threading.Event()
+        self.closed = threading.Event()
+        self.offer: dict[str, Any] = {}
+        self.notifies: list[dict[str, Any]] = []
+        self.close_info: dict[str, Any] = {}
+        sends = self.role != "recvonly"
+        self.audio = sora.create_audio_source(1, AUDIO_RATE) if sends and req.get("audio", True) else None
+        self.video = sora.create_video_source() if sends and req.get("video", True) else None
+        if self.audio or self.video:
+            threading.Thread(target=self._feed, daemon=True).start()
+        self.conn = sora.create_connection(
+            signaling_urls=req["signaling_urls"], role=self.role, channel_id=req["channel_id"],
+            client_id=req.get("client_id"), metadata=req.get("metadata"), audio=req.get("audio", True),
+            video=req.get("video", True), audio_source=self.audio, video_source=self.video,
+            video_codec_type="VP8", websocket_close_timeout=3, disconnect_wait_timeout=5)
+        self.conn.on_set_offer = self._on_offer
+        self.conn.on_notify = self._on_notify
+        self.conn.on_disconnect = self._on_disconnect
+
+    def _feed(self) -> None:
+        frame = np.full((120, 160, 3), 80, np.uint8)
+        silence = np.zeros((AUDIO_CHUNK, 1), np.int16)
+        tick = 0
+        # Paced media, as a camera and a microphone would deliver it.
+        while not self.stopped.wait(0.02):  # sleep-ok: media pacing (20 ms audio frames)
+            if self.audio is not None:
+                self.audio.on_data(silence)
+            if self.video is not None and tick % (50 // VIDEO_FPS) == 0:
+                self.video.on_captured(frame)
+            tick += 1
+
+    def _on_offer(self, raw: str) -> None:
+        self.offer = json.loads(raw)
+
+    def _on_notify(self, raw: str) -> None:
+        message = json.loads(raw)
+        self.notifies.append(message)
+        if (message.get("event_type") == "connection.created"
+                and message.get("connection_id") == self.offer.get("connection_id")):
+            self.created.set()
+
+    def _on_disconnect(self, code: Any, message: str) -> None:
+        self.close_info = {"code": str(code), "message": message}
+        self.stopped.set()
+        self.closed.set()
+        self.created.set()  # wake a pending connect
+        self.out.send({"event": "closed", "handle": self.handle, **self.close_info})
+
+
+class Worker:
+    def __init__(self) -> None:
+        self.sora = Sora()
+        self.out = Output()
+        self.clients: dict[str, Client] = {}
+
+    def handle(self, req: dict[str, Any]) -> dict[str, Any]:
+        op = req.get("op")
+        if op == "connect":
+            client = Client(self.sora, self.out, req["handle"], req)
+            self.clients[req["handle"]] = client
+            client.conn.connect()
+            if not client.created.wait(req.get("timeout", 10)) or client.closed.is_set():
+                reason = client.close_info.get("message") or "no connection.created notify for this connection"
+                client.stopped.set()
+                if not client.closed.is_set():
+                    client.conn.disconnect()
+                return {"ok": False, "error": reason, "offer": client.offer}
+            return {"ok": True, "offer": client.offer, "notifies": client.notifies}
+        client = self.clients.get(req.get("handle", ""))
+        if client is None:
+            return {"ok": False, "error": "unknown client handle"}
+        if op == "disconnect":
+            if not client.closed.is_set():
+                client.conn.disconnect()
+            client.stopped.set()
+            client.closed.wait(req.get("timeout", 10))
+            return {"ok": True, **client.close_info}
+        if op == "wait_closed":
+            closed = client.closed.wait(req.get("timeout", 10))
+            return {"ok": closed, **client.close_info, "error": None if closed else "still connected"}
+        if op == "notifies":
+            return {"ok": True, "notifies": client.notifies}
+        return {"ok": False, "error": f"unknown op {op!r}"}
+
+    def serve(self) -> None:
+        self.out.send({"event": "ready"})
+        for line in sys.stdin:
+            try:
+                req = json.loads(line)
+            except ValueError:
+                continue
+            threading.Thread(target=self._run, args=(req,), daemon=True).start()
+
+    def _run(self, req: dict[str, Any]) -> None:
+        try:
+            reply = self.handle(req)
+        except Exception as exc:  # a bad request must not kill the other clients
+            reply = {"ok": False, "error": f"{type(exc).__name__}: {exc}"}
+        self.out.send({"id": req.get("id")} | reply)
+
+
+if __name__ == "__main__":
+    Worker().serve()

@@ -1,0 +1,173 @@
+"""Validate what a server wrote: single JSON files, webhook logs (*.jsonl) and archive directories."""
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .classify import classify, classify_file
+from .validator import Violation, level_for, validate
+
+MEDIA_SUFFIXES = (".webm", ".mp4")
+WRAPPER_KEYS = ("request", "payload", "body", "webhook")  # log lines that wrap the webhook body
+
+
+@dataclass
+class ItemResult:
+    """One validated thing: a file, a log line, or a cross-file rule of an archive directory."""
+
+    source: str
+    line: int | None = None
+    schema: str | None = None
+    violations: list[Violation] = field(default_factory=list)
+    error: str | None = None  # could not be read or parsed at all
+
+    def fails(self, strict: bool = False) -> bool:
+        return self.error is not None or any(v.fails(strict) for v in self.violations)
+
+    @property
+    def where(self) -> str:
+        return f"{self.source}:{self.line}" if self.line is not None else self.source
+
+
+def _read_json(path: Path) -> tuple[Any, str | None]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, f"cannot read: {getattr(exc, 'strerror', None) or exc}"
+    try:
+        return json.loads(text), None
+    except ValueError as exc:
+        return None, f"not JSON: {exc}"
+
+
+def validate_payload(payload: Any, source: str, as_type: str | None = None, line: int | None = None,
+                     endpoint: str | None = None, filename: str | None = None) -> ItemResult:
+    name = as_type or (classify_file(filename, payload) if filename else None) or classify(payload, endpoint)
+    if name is None:
+        kind = payload.get("type") if isinstance(payload, dict) else None
+        return ItemResult(source, line, None, error=None if kind else "cannot tell which schema applies "
+                          "(no recognised type or file name; use --as TYPE)")
+    return ItemResult(source, line, name, validate(payload, name))
+
+
+def validate_file(path: Path, as_type: str | None = None) -> ItemResult:
+    payload, error = _read_json(path)
+    if error:
+        return ItemResult(str(path), error=error)
+    return validate_payload(payload, str(path), as_type, filename=path.name)
+
+
+def unwrap(line: Any) -> Any:
+    if isinstance(line, dict) and "type" not in line:
+        for key in WRAPPER_KEYS:
+            if isinstance(line.get(key), dict):
+                return line[key]
+    return line
+
+
+def validate_jsonl(path: Path, as_type: str | None = None) -> Iterator[ItemResult]:
+    """One webhook per line (plain, or wrapped under request/payload/body/webhook); blank lines skipped."""
+    endpoint = next((e for e in ("session", "event", "auth") if path.name.startswith(e)), None)
+    try:
+        handle = path.open(encoding="utf-8")
+    except OSError as exc:
+        yield ItemResult(str(path), error=f"cannot read: {exc.strerror}")
+        return
+    with handle:
+        try:
+            for number, text in enumerate(handle, 1):
+                if not text.strip():
+                    continue
+                try:
+                    payload = unwrap(json.loads(text))
+                except ValueError as exc:
+                    yield ItemResult(str(path), number, error=f"not JSON: {exc}")
+                    continue
+                yield validate_payload(payload, str(path), as_type, number, endpoint)
+        except UnicodeDecodeError:
+            yield ItemResult(str(path), error="not UTF-8 text")
+
+
+def recording_dirs(root: Path) -> list[Path]:
+    if any(root.glob("report-*.json")):
+        return [root]
+    return sorted(p for p in root.iterdir() if p.is_dir())
+
+
+def validate_archive_dir(root: Path) -> Iterator[ItemResult]:
+    for directory in recording_dirs(root):
+        files: dict[str, Any] = {}
+        for path in sorted(directory.glob("*.json")):
+            result = validate_file(path)
+            yield result
+            payload, _ = _read_json(path)
+            files[path.name] = payload
+        yield from check_cross_files(directory, files)
+
+
+def _rule(directory: Path, clause: str, evidence: str, message: str, pointer: str = "") -> ItemResult:
+    return ItemResult(str(directory), schema="archive-dir", violations=[
+        Violation("archive-dir", pointer, message, clause, evidence, level_for(clause, evidence))])
+
+
+def check_cross_files(directory: Path, files: dict[str, Any]) -> Iterator[ItemResult]:
+    """Rules no single schema can state: every report entry has its files, ids agree, splits run 1..N."""
+    reports = [(n, p) for n, p in files.items() if n.startswith("report-") and isinstance(p, dict)]
+    if not reports:
+        yield _rule(directory, "FILES-LAYOUT", "sdk", "no report-<recording_id>.json in this recording directory")
+        return
+    name, report = reports[0]
+    recording_id = report.get("recording_id")
+    if name != f"report-{recording_id}.json":
+        yield _rule(directory, "FILES-LAYOUT", "sdk", f"{name} does not match recording_id {recording_id!r}")
+    if directory.name != recording_id:
+        yield _rule(directory, "FILES-LAYOUT", "sdk", f"directory name is not the recording_id {recording_id!r}")
+    for key in ("recording_id", "channel_id", "session_id"):
+        if key not in report:
+            continue
+        for other, payload in files.items():
+            if isinstance(payload, dict) and key in payload and payload[key] != report[key]:
+                yield _rule(directory, "FILES-LAYOUT", "sdk",
+                            f"{other}: {key} {payload[key]!r} differs from the report's {report[key]!r}", f"/{key}")
+    archives = report.get("archives") if isinstance(report.get("archives"), list) else []
+    for index, entry in enumerate(archives):
+        if not isinstance(entry, dict) or not isinstance(entry.get("connection_id"), str):
+            continue
+        cid = entry["connection_id"]
+        if report.get("split_only"):
+            yield from _check_splits(directory, files, cid, entry, index)
+        else:
+            yield from _check_single(directory, files, cid, index)
+
+
+def _has_media(directory: Path, stem: str) -> bool:
+    return any((directory / f"{stem}{suffix}").is_file() for suffix in MEDIA_SUFFIXES)
+
+
+def _check_single(directory: Path, files: dict[str, Any], cid: str, index: int) -> Iterator[ItemResult]:
+    stem = f"archive-{cid}"
+    if f"{stem}.json" not in files:
+        yield _rule(directory, "FILES-LAYOUT", "sdk", f"archives[{index}]: {stem}.json is missing", f"/archives/{index}")
+    if not _has_media(directory, stem):
+        yield _rule(directory, "FILES-LAYOUT", "sdk", f"archives[{index}]: {stem}.webm/.mp4 is missing",
+                    f"/archives/{index}")
+
+
+def _check_splits(directory: Path, files: dict[str, Any], cid: str, entry: dict[str, Any],
+                  index: int) -> Iterator[ItemResult]:
+    pattern = re.compile(rf"^split-archive-{re.escape(cid)}_(\d+)\.json$")
+    found = sorted(int(m.group(1)) for n in files if (m := pattern.match(n)))
+    last = entry.get("split_last_index")
+    expected = int(last) if isinstance(last, str) and last.isdigit() else len(found)
+    if found != list(range(1, expected + 1)):
+        yield _rule(directory, "OUT-SPLIT-ONLY", "sdk",
+                    f"archives[{index}]: split files {found} do not run 1..{expected}", f"/archives/{index}")
+    for number in found:
+        if not _has_media(directory, f"split-archive-{cid}_{number:04d}"):
+            yield _rule(directory, "OUT-SPLIT-ONLY", "sdk", f"split {number:04d} of {cid} has no media file")
+    if f"split-archive-end-{cid}.json" not in files:
+        yield _rule(directory, "OUT-SPLIT-ONLY", "sdk", f"split-archive-end-{cid}.json is missing")

@@ -1,0 +1,122 @@
+"""Harness settings: command-line options with environment fallbacks, as one frozen value.
+
+This is the only module that reads os.environ (sora-python-sdk's TEST_* conventions).
+"""
+from __future__ import annotations
+
+import os
+import re
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+
+class ConfigError(ValueError):
+    """A bad option or environment value: reported as one line, never a traceback."""
+
+
+@dataclass(frozen=True)
+class HarnessConfig:
+    api_url: str | None  # None: start the embedded emulator
+    signaling_urls: tuple[str, ...]
+    channel_prefix: str
+    run_id: str
+    webhook_host: str
+    webhook_port: int  # 0: ephemeral
+    archive_dir: Path | None
+    profile_path: Path | None
+    timeout_multiplier: float
+    strict: bool
+    expectations_path: Path | None
+    forward_webhooks: str | None
+    api_headers: tuple[tuple[str, str], ...]
+    secret_key: str | None
+    emulator_faults: tuple[str, ...]
+    clauses: tuple[str, ...]
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def embedded(self) -> bool:
+        return self.api_url is None
+
+    @property
+    def run_prefix(self) -> str:
+        """Every channel this run touches starts with this; nothing else is ever touched."""
+        return f"{self.channel_prefix}-{self.run_id}"
+
+    def timeout(self, seconds: float) -> float:
+        return seconds * self.timeout_multiplier
+
+    def redacted_headers(self) -> dict[str, str]:
+        return {name: "REDACTED" for name, _ in self.api_headers}
+
+
+def _url(value: str, schemes: tuple[str, ...], what: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in schemes or not parts.hostname:
+        raise ConfigError(f"{what} must be a {' or '.join(schemes)} URL, got {value!r}")
+    return value
+
+
+def _listen(value: str) -> tuple[str, int]:
+    host, sep, port = value.rpartition(":")
+    if not sep or not port.isdigit() or not 0 <= int(port) <= 65535:
+        raise ConfigError(f"--webhook-listen must be HOST:PORT, got {value!r}")
+    return host.strip("[]") or "127.0.0.1", int(port)
+
+
+def _header(value: str) -> tuple[str, str]:
+    name, sep, content = value.partition(":")
+    if not sep or not re.fullmatch(r"[A-Za-z0-9-]+", name.strip()):
+        raise ConfigError(f"--api-header must be 'Name: value', got {value!r}")
+    return name.strip(), content.strip()
+
+
+def _path(value: str | None, what: str, must_exist: bool = True) -> Path | None:
+    if not value:
+        return None
+    path = Path(value)
+    if must_exist and not path.exists():
+        raise ConfigError(f"{what} {value!r} does not exist")
+    return path
+
+
+def build_config(options: dict[str, Any], env: dict[str, str] | None = None) -> HarnessConfig:
+    """`options` are the pytest option values by dest name; `env` defaults to os.environ."""
+    env = dict(os.environ) if env is None else env
+    api_url = options.get("sora_api_url") or env.get("TEST_API_URL") or None
+    signaling = options.get("sora_signaling_url") or env.get("TEST_SIGNALING_URLS") or env.get("TEST_SIGNALING_URL")
+    urls = tuple(u.strip() for u in (signaling or "").split(",") if u.strip())
+    if api_url:
+        _url(api_url, ("http", "https"), "--sora-api-url / TEST_API_URL")
+        if not urls:
+            raise ConfigError("--sora-signaling-url / TEST_SIGNALING_URLS is required with a target API URL")
+    elif urls:
+        raise ConfigError("--sora-api-url / TEST_API_URL is required with a target signaling URL")
+    for u in urls:
+        _url(u, ("ws", "wss"), "--sora-signaling-url / TEST_SIGNALING_URLS")
+    prefix = options.get("channel_prefix") or env.get("TEST_CHANNEL_ID_PREFIX") or "conformance"
+    if not re.fullmatch(r"[A-Za-z0-9_.:@-]{1,100}", prefix):
+        raise ConfigError(f"channel prefix {prefix!r} must be 1-100 of A-Z a-z 0-9 _ . : @ -")
+    host, port = _listen(options.get("webhook_listen") or "127.0.0.1:0")
+    multiplier = options.get("timeout_multiplier") or 1.0
+    if not 0 < multiplier <= 100:
+        raise ConfigError("--timeout-multiplier must be > 0 and <= 100")
+    forward = options.get("forward_webhooks") or None
+    if forward:
+        _url(forward, ("http", "https"), "--forward-webhooks")
+    faults = tuple(options.get("emulator_fault") or ())
+    if faults and api_url:
+        raise ConfigError("--emulator-fault applies to the embedded emulator only")
+    return HarnessConfig(
+        api_url=api_url, signaling_urls=urls, channel_prefix=prefix,
+        run_id=options.get("run_id") or uuid.uuid4().hex[:8], webhook_host=host, webhook_port=port,
+        archive_dir=_path(options.get("archive_dir"), "--archive-dir"),
+        profile_path=_path(options.get("target_profile"), "--target-profile"),
+        timeout_multiplier=float(multiplier), strict=bool(options.get("strict")),
+        expectations_path=_path(options.get("expectations"), "--expectations"),
+        forward_webhooks=forward, api_headers=tuple(_header(h) for h in options.get("api_header") or ()),
+        secret_key=env.get("TEST_SECRET_KEY") or None, emulator_faults=faults,
+        clauses=tuple(options.get("clause") or ()))

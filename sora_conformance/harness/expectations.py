@@ -1,0 +1,63 @@
+"""Known failures of one target, each with a reason; an expected failure that passes is stale."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+from ..catalogue import UnknownClause, load_catalogue
+from ..contract.paths import schemas_dir
+from .config import ConfigError
+
+
+@dataclass(frozen=True)
+class Expectation:
+    reason: str
+    test: str | None = None
+    clause: str | None = None
+    link: str | None = None
+
+    def matches(self, nodeid: str, clauses: list[str]) -> bool:
+        if self.test is not None:
+            return nodeid == self.test or nodeid.endswith(self.test)
+        return self.clause in clauses
+
+    def describe(self) -> str:
+        what = self.test or self.clause
+        return f"{what}: {self.reason}" + (f" ({self.link})" if self.link else "")
+
+
+class Expectations:
+    def __init__(self, items: list[Expectation], target: str | None = None) -> None:
+        self.items = items
+        self.target = target
+
+    def lookup(self, nodeid: str, clauses: list[str]) -> Expectation | None:
+        return next((e for e in self.items if e.matches(nodeid, clauses)), None)
+
+
+def load_expectations(path: Path | None) -> Expectations:
+    if path is None:
+        return Expectations([])
+    try:
+        data: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise ConfigError(f"--expectations {path}: cannot read: {exc}") from None
+    schema = json.loads((schemas_dir() / "meta" / "expectations.schema.json").read_text())
+    error = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(schema).iter_errors(data))
+    if error is not None:
+        where = "/".join(map(str, error.path)) or "(root)"
+        raise ConfigError(f"--expectations {path}: {where}: {error.message} (every entry needs test or clause, "
+                          "and a reason)")
+    items = [Expectation(e["reason"], e.get("test"), e.get("clause"), e.get("link")) for e in data["expectations"]]
+    for item in items:
+        if item.clause is not None:
+            try:
+                load_catalogue().get(item.clause)
+            except UnknownClause as exc:
+                raise ConfigError(f"--expectations {path}: {exc}") from None
+    return Expectations(items, data.get("target"))

@@ -1,0 +1,55 @@
+"""Target profiles: what a target offers, so a missing capability is 'unsupported', not 'failed'."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+from ..contract.paths import schemas_dir
+from .config import ConfigError
+
+
+@dataclass(frozen=True)
+class TargetProfile:
+    name: str
+    legacy_recording: str = "removed"  # enabled | disabled | removed
+    archive_dir: bool = False
+    auth_webhook: bool = True
+    session_destroy_delay: float = 5.0
+    max_expire_time: int = 86400
+    max_split_duration: int = 86400
+    sora_version: str | None = None
+
+    def capabilities(self) -> set[str]:
+        caps = {"legacy_recording"} if self.legacy_recording == "enabled" else {"legacy_removed"}
+        if self.archive_dir:
+            caps.add("archive_dir")
+        if self.auth_webhook:
+            caps.add("auth_webhook")
+        return caps
+
+    def missing_reason(self, capability: str) -> str:
+        return {
+            "legacy_recording": f"target profile {self.name!r}: legacy recording is {self.legacy_recording}",
+            "legacy_removed": f"target profile {self.name!r}: legacy recording is enabled",
+            "archive_dir": f"target profile {self.name!r}: archive_dir is not readable here (--archive-dir)",
+            "auth_webhook": f"target profile {self.name!r}: the auth webhook does not point at the harness",
+        }.get(capability, f"target profile {self.name!r} lacks {capability}")
+
+
+def load_profile(path: Path) -> TargetProfile:
+    try:
+        data: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise ConfigError(f"--target-profile {path}: cannot read: {exc}") from None
+    schema = json.loads((schemas_dir() / "meta" / "target-profile.schema.json").read_text())
+    error = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(schema).iter_errors(data))
+    if error is not None:
+        where = "/".join(map(str, error.path)) or "(root)"
+        raise ConfigError(f"--target-profile {path}: {where}: {error.message}")
+    fields = {k: v for k, v in data.items() if k != "notes"}
+    return TargetProfile(**fields)

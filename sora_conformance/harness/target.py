@@ -1,0 +1,106 @@
+"""The target's HTTP API: one method per x-sora-target operation. Never asserts: returns or raises."""
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import requests
+
+from .verdict import HarnessError
+
+
+@dataclass
+class Exchange:
+    """One API call, kept as evidence."""
+
+    target: str
+    request: dict[str, Any]
+    status: int
+    response: Any
+    elapsed: float
+
+    @property
+    def ok(self) -> bool:
+        return 200 <= self.status < 300
+
+    def as_evidence(self) -> dict[str, Any]:
+        return {"x-sora-target": self.target, "request": self.request, "status": self.status,
+                "response": self.response, "elapsed_s": round(self.elapsed, 4)}
+
+
+class TargetError(Exception):
+    """The target refused the call (non-2xx)."""
+
+    def __init__(self, exchange: Exchange) -> None:
+        self.exchange = exchange
+        self.status = exchange.status
+        body = exchange.response
+        self.error_type = body.get("error_type") if isinstance(body, dict) else None
+        super().__init__(f"{exchange.target} answered {exchange.status}: {body!r}")
+
+
+class SoraApi:
+    def __init__(self, url: str, headers: dict[str, str] | None = None, timeout: float = 10.0,
+                 on_exchange: Callable[[Exchange], None] | None = None) -> None:
+        self.url = url
+        self.session = requests.Session()
+        self.session.headers.update(headers or {})
+        self.timeout = timeout
+        self.on_exchange = on_exchange
+
+    def call(self, target: str, body: Any) -> Exchange:
+        """Any call, successful or not; raises HarnessError only when the target cannot be reached."""
+        started = time.monotonic()
+        try:
+            answer = self.session.post(self.url, json=body, headers={"x-sora-target": target}, timeout=self.timeout)
+        except requests.RequestException as exc:
+            raise HarnessError(f"cannot reach the Sora API at {self.url}: {exc}") from None
+        try:
+            parsed: Any = answer.json()
+        except ValueError:
+            parsed = answer.text
+        exchange = Exchange(target, body, answer.status_code, parsed, time.monotonic() - started)
+        if self.on_exchange is not None:
+            self.on_exchange(exchange)
+        return exchange
+
+    def _ok(self, target: str, body: Any) -> Any:
+        exchange = self.call(target, body)
+        if not exchange.ok:
+            raise TargetError(exchange)
+        return exchange.response
+
+    def start_recording(self, channel_id: str, **params: Any) -> Any:
+        return self._ok("Sora_20231220.StartRecording", {"channel_id": channel_id} | params)
+
+    def stop_recording(self, channel_id: str) -> Any:
+        return self._ok("Sora_20231220.StopRecording", {"channel_id": channel_id})
+
+    def get_session(self, channel_id: str, session_id: str | None = None) -> Any:
+        body = {"channel_id": channel_id} | ({"session_id": session_id} if session_id else {})
+        return self._ok("Sora_20231220.GetSession", body)
+
+    def list_sessions(self) -> Any:
+        return self._ok("Sora_20231220.ListSessions", {})
+
+    def terminate_session(self, channel_id: str, session_id: str | None = None) -> Any:
+        body = {"channel_id": channel_id} | ({"session_id": session_id} if session_id else {})
+        return self._ok("Sora_20230628.TerminateSession", body)
+
+    def disconnect_channel(self, channel_id: str) -> Any:
+        return self._ok("Sora_20151104.DisconnectChannel", {"channel_id": channel_id})
+
+    def disconnect_connection(self, channel_id: str, connection_id: str) -> Any:
+        return self._ok("Sora_20151104.DisconnectConnection", {"channel_id": channel_id, "connection_id": connection_id})
+
+    def legacy_start_recording(self, channel_id: str, **params: Any) -> Any:
+        return self._ok("Sora_20161101.StartRecording", {"channel_id": channel_id} | params)
+
+    def legacy_stop_recording(self, channel_id: str) -> Any:
+        return self._ok("Sora_20161101.StopRecording", {"channel_id": channel_id})
+
+    def reachable(self) -> None:
+        """Fails fast, with one line, when nothing answers at the API URL."""
+        self.call("Sora_20231220.ListSessions", {})

@@ -1,0 +1,85 @@
+"""What the suite runs against: the given Sora, or the embedded emulator started in-process."""
+from __future__ import annotations
+
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from .capture import CaptureServer
+from .config import HarnessConfig
+from .profile import TargetProfile
+from .verdict import HarnessError
+
+# The embedded emulator behaves like Sora 2025.2 (legacy recording removed); a second instance with
+# legacy recording enabled stands in for a 2023.2-2025.1 server for the side-by-side clauses.
+EMBEDDED_PROFILE = TargetProfile(name="embedded-emulator", legacy_recording="removed", archive_dir=True,
+                                 auth_webhook=True, session_destroy_delay=0.3, sora_version="emulator")
+
+
+@dataclass
+class Target:
+    name: str
+    api_url: str
+    signaling_urls: list[str]
+    archive_dir: Path | None
+    legacy_recording: bool
+    emulator: object | None = None  # sora_emulator.Emulator when embedded
+
+
+class Targets:
+    """The main target, plus (embedded only) a legacy-enabled twin started on first use."""
+
+    def __init__(self, config: HarnessConfig, capture: CaptureServer, profile: TargetProfile) -> None:
+        self.config = config
+        self.capture = capture
+        self.profile = profile
+        self._main: Target | None = None
+        self._legacy: Target | None = None
+        self._tmp: Path | None = None
+
+    def main(self) -> Target:
+        if self._main is None:
+            if self.config.embedded:
+                self._main = self._start_emulator("embedded", legacy=False)
+            else:
+                self._main = Target("target", self.config.api_url or "", list(self.config.signaling_urls),
+                                    self.config.archive_dir, self.profile.legacy_recording == "enabled")
+        return self._main
+
+    def for_legacy(self) -> Target:
+        """Where legacy-recording clauses run."""
+        if not self.config.embedded:
+            return self.main()
+        if self._legacy is None:
+            self._legacy = self._start_emulator("embedded-legacy", legacy=True)
+        return self._legacy
+
+    def started(self) -> list[Target]:
+        return [t for t in (self._main, self._legacy) if t is not None]
+
+    def _start_emulator(self, name: str, legacy: bool) -> Target:
+        from sora_emulator import Emulator, EmulatorConfig, EmulatorStartError
+
+        if self._tmp is None:
+            self._tmp = Path(tempfile.mkdtemp(prefix="sora-conformance-"))
+        base = self._tmp / name
+        config = EmulatorConfig(
+            host="127.0.0.1", api_port=0, signaling_port=0, archive_dir=base / "archive", log_dir=base / "log",
+            session_webhook_url=self.capture.url("session"), event_webhook_url=self.capture.url("event"),
+            auth_webhook_url=self.capture.url("auth"), legacy_recording=legacy,
+            session_destroy_delay=self.profile.session_destroy_delay, faults=frozenset(self.config.emulator_faults))
+        try:
+            emulator = Emulator(config).start()
+        except EmulatorStartError as exc:
+            raise HarnessError(str(exc)) from None
+        return Target(name, emulator.api_url, [emulator.signaling_url], config.archive_dir, legacy, emulator)
+
+    def stop(self) -> None:
+        for target in self.started():
+            if target.emulator is not None:
+                target.emulator.stop()  # type: ignore[attr-defined]
+        self._main = self._legacy = None
+        if self._tmp is not None:
+            shutil.rmtree(self._tmp, ignore_errors=True)
+            self._tmp = None

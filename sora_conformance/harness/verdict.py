@@ -1,0 +1,76 @@
+"""Verdicts and the two error families: the target is wrong (ClauseFailure) or the harness is (HarnessError)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+from ..catalogue import load_catalogue
+
+
+class Verdict(str, Enum):
+    PASS = "pass"
+    FAIL = "fail"
+    WARN = "warn"
+    UNSUPPORTED = "unsupported"
+    KNOWN_FAILURE = "known-failure"
+    STALE_EXPECTATION = "stale-expectation"
+    ERROR = "error"
+
+
+class HarnessError(Exception):
+    """The harness could not do its job (target unreachable, bad setup): not a verdict on the target."""
+
+
+class ClauseFailure(AssertionError):
+    """The target broke a clause. Carries what was acceptable and what was seen."""
+
+    def __init__(self, clause: str, title: str, expected: list[str] | str, actual: Any = None,
+                 evidence: Any = None) -> None:
+        self.clause = clause
+        self.title = title
+        self.expected = [expected] if isinstance(expected, str) else list(expected)
+        self.actual = actual
+        self.evidence = evidence
+        c = load_catalogue().get(clause)
+        lines = [f"[{clause}] {title}", f"  clause ({c.level}, evidence {c.evidence}): {c.statement}",
+                 "  expected: " + " | ".join(self.expected)]
+        if actual is not None:
+            lines.append(f"  actual: {_short(actual)}")
+        super().__init__("\n".join(lines))
+
+
+@dataclass
+class Warning_:
+    clause: str
+    message: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"clause": self.clause, "message": self.message}
+
+
+@dataclass
+class Checker:
+    """Per-test: must-level checks raise; should / info / inferred ones are recorded as warnings
+    (and raise too under --strict)."""
+
+    strict: bool = False
+    warnings: list[Warning_] = field(default_factory=list)
+
+    def check(self, clause: str, condition: bool, title: str, expected: list[str] | str = "",
+              actual: Any = None) -> bool:
+        if condition:
+            return True
+        level = load_catalogue().get(clause).enforced_level
+        if level == "must" or self.strict:
+            raise ClauseFailure(clause, title, expected or title, actual)
+        self.warnings.append(Warning_(clause, f"{title}" + (f" (actual: {_short(actual)})" if actual is not None else "")))
+        return False
+
+    def warn(self, clause: str, message: str) -> None:
+        self.warnings.append(Warning_(clause, message))
+
+
+def _short(value: Any, limit: int = 600) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit] + "…"

@@ -1,0 +1,1 @@
+"""Report-writing pytest plugin (placeholder until the writers land)."""

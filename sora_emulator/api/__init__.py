@@ -1,0 +1,1 @@
+"""Sora's HTTP API: POST / with x-sora-target."""

@@ -1,0 +1,60 @@
+"""x-sora-target -> handler, and the one place where errors become HTTP answers (never a 500)."""
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from ..errors import ApiError, InvalidJson, UnknownTarget
+from . import handlers
+from .handlers import Context
+
+log = logging.getLogger("sora_emulator.api")
+
+TARGETS: dict[str, handlers.Handler] = {
+    "Sora_20231220.StartRecording": handlers.start_recording,
+    "Sora_20231220.StopRecording": handlers.stop_recording,
+    "Sora_20231220.GetSession": handlers.get_session,
+    "Sora_20231220.ListSessions": handlers.list_sessions,
+    "Sora_20230628.TerminateSession": handlers.terminate_session,
+    "Sora_20151104.DisconnectChannel": handlers.disconnect_channel,
+    "Sora_20151104.DisconnectConnection": handlers.disconnect_connection,
+    "Sora_20161101.StartRecording": handlers.legacy_start_recording,
+    "Sora_20161101.StopRecording": handlers.legacy_stop_recording,
+    "Sora_20161101.GetStartedRecording": handlers.legacy_get_started_recording,
+    "Sora_20161101.ListStartedRecording": handlers.legacy_list_started_recording,
+    "Sora_20161101.ListArchiving": handlers.legacy_list_archiving,
+}
+CONTROL = {"/control/faults": handlers.control_faults}
+
+
+async def dispatch(ctx: Context, path: str, headers: dict[str, str], raw: bytes) -> tuple[int, Any]:
+    try:
+        if path in CONTROL:
+            return 200, await CONTROL[path](ctx, _body(raw))
+        target = headers.get("x-sora-target", "")
+        handler = TARGETS.get(target)
+        if handler is None or (target == "Sora_20231220.StartRecording"
+                               and ctx.app.faults.on("start-recording-20231220-unknown")):
+            raise UnknownTarget(f"unknown x-sora-target {target!r}" if target else "x-sora-target header is missing")
+        return 200, await handler(ctx, _body(raw))
+    except ApiError as exc:
+        body = exc.body()
+        if ctx.app.faults.on("error-without-error-type"):
+            body.pop("error_type")
+        return exc.status, body
+    except Exception as exc:  # a bug of ours still answers 400 with a reason, never a 500 or a crash
+        log.exception("API handler failed")
+        return 400, {"error_type": "INTERNAL-ERROR", "message": f"{type(exc).__name__}: {exc}"}
+
+
+def _body(raw: bytes) -> dict[str, Any]:
+    if not raw.strip():
+        return {}
+    try:
+        body = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        raise InvalidJson("the body is not JSON") from None
+    if not isinstance(body, dict):
+        raise InvalidJson("the body must be a JSON object")
+    return body

@@ -1,0 +1,88 @@
+"""`sora-emulator`: run the emulator standalone, with options named after sora.conf keys."""
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import signal
+import sys
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from .config import ConfigError, EmulatorConfig, parse_sora_conf
+from .faults import FAULTS, Faults, UnknownFault
+from .runner import Emulator, EmulatorStartError
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one clear line and exit 2, as argparse does, minus the usage dump
+        self.exit(2, f"sora-emulator: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="sora-emulator", description="A Sora stand-in for the recording conformance suite.")
+    p.add_argument("--config", type=Path, help="sora.conf-style file (key = value); options given here win")
+    p.add_argument("--host", help="listen address (default 127.0.0.1)")
+    p.add_argument("--api-port", type=int, help="API port (default 3000)")
+    p.add_argument("--signaling-port", type=int, help="signaling port, path /signaling (default 5000)")
+    p.add_argument("--session-webhook-url")
+    p.add_argument("--event-webhook-url")
+    p.add_argument("--auth-webhook-url")
+    p.add_argument("--archive-dir", type=Path, help="where recordings are written (default ./archive)")
+    p.add_argument("--log-dir", type=Path, help="webhook logs (default <archive-dir>/../log)")
+    p.add_argument("--legacy-recording", action="store_true", default=None, help="enable legacy recording")
+    p.add_argument("--session-destroy-delay", type=float, help="seconds from the last disconnect to destruction")
+    p.add_argument("--recording-max-expire-time", type=int)
+    p.add_argument("--fault", action="append", default=[], metavar="NAME", help="switch on a fault (repeatable)")
+    p.add_argument("--list-faults", action="store_true", help="print the faults and the clause each breaks")
+    return p
+
+
+def config_from(args: argparse.Namespace) -> EmulatorConfig:
+    settings: dict[str, Any] = {}
+    if args.config is not None:
+        try:
+            text = args.config.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise ConfigError(f"cannot read {args.config}: {exc.strerror}") from None
+        settings |= parse_sora_conf(text, str(args.config))
+    names = {f.name for f in dataclasses.fields(EmulatorConfig)}
+    for key, value in vars(args).items():
+        if key in names and value is not None:
+            settings[key] = value
+    faults = set(settings.get("faults", frozenset())) | set(args.fault)
+    Faults(faults)  # unknown names are a usage error
+    settings["faults"] = frozenset(faults)
+    for key in ("api_port", "signaling_port"):
+        if key in settings and not 0 <= settings[key] <= 65535:
+            raise ConfigError(f"{key.replace('_', '-')} must be from 0 to 65535")
+    return EmulatorConfig(**settings)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.list_faults:
+        width = max(len(name) for name in FAULTS)
+        for fault in FAULTS.values():
+            print(f"{fault.name:<{width}}  {fault.clause:<30}  {fault.description}")
+        return 0
+    try:
+        config = config_from(args)
+        emulator = Emulator(config).start()
+    except (ConfigError, UnknownFault, EmulatorStartError) as exc:
+        print(f"sora-emulator: {exc}", file=sys.stderr)
+        return 2
+    print(f"sora-emulator: API {emulator.api_url}  signaling {emulator.signaling_url}  "
+          f"archive_dir {config.archive_dir}  faults {sorted(config.faults) or 'none'}", flush=True)
+    stopped = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stopped.set())
+    stopped.wait()
+    emulator.stop()
+    print("sora-emulator: stopped", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

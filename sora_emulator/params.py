@@ -1,0 +1,90 @@
+"""Recording parameters and their rules (API_RECORDING, the migration page, legacy API docs)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import InvalidParameter, MissingParameter
+from .faults import Faults
+
+UNSET: Any = object()  # "the caller gave no metadata", distinct from any JSON value
+
+
+@dataclass(frozen=True)
+class RecordingParams:
+    channel_id: str
+    expire_time: int | None  # None: not given (session recording) / legacy 0 = no expiry
+    split_only: bool
+    split_duration: int | None
+    metadata: Any  # UNSET when not given
+    legacy: bool = False
+
+
+def _int_in(name: str, value: Any, low: int, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidParameter(f"{name} must be an integer")
+    if not low <= value <= high:
+        raise InvalidParameter(f"{name} must be from {low} to {high}")
+    return value
+
+
+def channel_id_of(body: dict[str, Any]) -> str:
+    channel_id = body.get("channel_id")
+    if channel_id is None:
+        raise MissingParameter("channel_id is required")
+    if not isinstance(channel_id, str) or not channel_id or len(channel_id.encode()) > 255:
+        raise InvalidParameter("channel_id must be a non-empty string of at most 255 bytes")
+    return channel_id
+
+
+def session_recording_params(
+    body: dict[str, Any], max_expire_time: int, max_split_duration: int, faults: Faults, *, prefix: str = ""
+) -> RecordingParams:
+    """Sora_20231220.StartRecording (prefix "") or the session.created answer (prefix "recording_")."""
+    expire_time = body.get(prefix + "expire_time")
+    if expire_time is not None:
+        if faults.on("expire-zero-accepted") and expire_time == 0:
+            expire_time = 0
+        elif faults.on("expire-over-max-accepted") and isinstance(expire_time, int) and expire_time > max_expire_time:
+            pass
+        else:
+            expire_time = _int_in(prefix + "expire_time", expire_time, 1, max_expire_time)
+    elif faults.on("expire-required") and not prefix:
+        raise MissingParameter("expire_time is required")
+    split_only = body.get(prefix + "split_only", False)
+    if not isinstance(split_only, bool):
+        raise InvalidParameter(f"{prefix}split_only must be a boolean")
+    split_duration = body.get(prefix + "split_duration")
+    if split_duration is not None:
+        low = 0 if faults.on("split-duration-zero-accepted") else 1
+        split_duration = _int_in(prefix + "split_duration", split_duration, low, max_split_duration)
+    if split_only and split_duration is None and not faults.on("split-only-without-duration"):
+        raise InvalidParameter(f"{prefix}split_only true requires {prefix}split_duration")
+    if split_only and expire_time is not None and faults.on("split-only-needs-expire-zero"):
+        raise InvalidParameter(f"{prefix}split_only true requires expire_time 0")
+    metadata = body.get("recording_metadata" if prefix else "metadata", UNSET)
+    if metadata is not UNSET and not isinstance(metadata, dict) and not faults.on("metadata-not-object-accepted"):
+        raise InvalidParameter(f"{'recording_metadata' if prefix else 'metadata'} must be a JSON object")
+    channel_id = body.get("channel_id", "") if prefix else channel_id_of(body)
+    return RecordingParams(channel_id, expire_time, split_only, split_duration, metadata)
+
+
+def legacy_recording_params(
+    body: dict[str, Any], max_expire_time: int, max_split_duration: int, faults: Faults
+) -> RecordingParams:
+    """Sora_20161101.StartRecording: expire_time required, 0 = no expiry; split_only needs expire_time 0."""
+    channel_id = channel_id_of(body)
+    if "expire_time" not in body and faults.on("legacy-expire-optional"):
+        body = body | {"expire_time": 0}
+    if "expire_time" not in body:
+        raise MissingParameter("expire_time is required by the legacy API")
+    expire_time = _int_in("expire_time", body["expire_time"], 0, max_expire_time)
+    split_only = body.get("split_only", False)
+    if not isinstance(split_only, bool):
+        raise InvalidParameter("split_only must be a boolean")
+    split_duration = body.get("split_duration")
+    if split_duration is not None:
+        split_duration = _int_in("split_duration", split_duration, 1, max_split_duration)
+    if split_only and (split_duration is None or expire_time != 0):
+        raise InvalidParameter("legacy split_only true requires split_duration and expire_time 0")
+    return RecordingParams(channel_id, expire_time, split_only, split_duration, body.get("metadata", UNSET), legacy=True)

@@ -1,0 +1,4 @@
+"""WebSocket signaling and aiortc peers of the emulator."""
+from .server import SignalingServer
+
+__all__ = ["SignalingServer"]

@@ -1,0 +1,72 @@
+"""The emulator's side of one WebRTC connection (aiortc), shaped the way sora-sdk expects."""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Callable
+
+from aiortc import RTCConfiguration, RTCPeerConnection, RTCSessionDescription
+from aiortc.contrib.media import MediaBlackhole
+from aiortc.mediastreams import AudioStreamTrack, VideoStreamTrack
+from aiortc.sdp import candidate_from_sdp
+
+# Direction of our transceivers, seen from the server, for each client role.
+SERVER_DIRECTION = {"sendonly": "recvonly", "recvonly": "sendonly", "sendrecv": "sendrecv"}
+
+
+class Peer:
+    def __init__(self, role: str, on_connected: Callable[[], object]) -> None:
+        # No ICE servers: aiortc would otherwise reach out to a public STUN server.
+        self._pc = RTCPeerConnection(RTCConfiguration(iceServers=[]))
+        self._role = role
+        self._sink = MediaBlackhole()  # received media must be consumed, or aiortc's queues grow forever
+        self._closed = False
+        self._close_lock = asyncio.Lock()
+        direction = SERVER_DIRECTION[role]
+        for kind, track in (("audio", AudioStreamTrack), ("video", VideoStreamTrack)):
+            if direction == "recvonly":
+                self._pc.addTransceiver(kind, direction="recvonly")
+            else:
+                self._pc.addTransceiver(track(), direction=direction)
+
+        @self._pc.on("track")
+        def _on_track(track: object) -> None:
+            self._sink.addTrack(track)
+
+        @self._pc.on("connectionstatechange")
+        async def _on_state() -> None:
+            if self._pc.connectionState == "connected":
+                await self._sink.start()
+                on_connected()
+
+    async def create_offer(self) -> str:
+        # aiortc gathers every candidate in setLocalDescription, so the SDP carries them (Sora is ICE-lite
+        # and the SDK ignores server-sent candidates).
+        await self._pc.setLocalDescription(await self._pc.createOffer())
+        return self._pc.localDescription.sdp
+
+    def mids(self) -> dict[str, str]:
+        return {t.kind: t.mid for t in self._pc.getTransceivers() if t.mid is not None}
+
+    async def set_answer(self, sdp: str) -> None:
+        await self._pc.setRemoteDescription(RTCSessionDescription(sdp=sdp, type="answer"))
+
+    async def add_candidate(self, line: str) -> None:
+        text = line.split(":", 1)[1] if line.startswith("candidate:") else line
+        try:
+            candidate = candidate_from_sdp(text)
+        except (ValueError, IndexError):
+            return
+        # The SDK sends no sdpMid; with BUNDLE every candidate belongs to the first transport.
+        candidate.sdpMid = self._pc.getTransceivers()[0].mid
+        candidate.sdpMLineIndex = 0
+        with contextlib.suppress(Exception):
+            await self._pc.addIceCandidate(candidate)
+
+    async def close(self) -> None:
+        async with self._close_lock:
+            if self._closed:
+                return
+            self._closed = True
+            await self._sink.stop()
+            await self._pc.close()
