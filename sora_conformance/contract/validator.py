@@ -82,14 +82,32 @@ def validate(payload: Any, schema_name: str) -> list[Violation]:
     return _dedupe(out)
 
 
+def annotations_along(root: dict[str, Any], path: list[Any]) -> tuple[str | None, str]:
+    """The innermost x-clause / x-evidence on the way from the root to the failing keyword ($refs followed)."""
+    resolver = load_schemas().registry.resolver(base_uri=root["$id"])
+    node: Any = root
+    clause, evidence = root.get("x-clause"), root.get("x-evidence", "inferred")
+    for key in path[:-1]:  # the last step is the failing keyword itself
+        try:
+            if key == "$ref":
+                resolved = resolver.lookup(node["$ref"])
+                node, resolver = resolved.contents, resolved.resolver
+            else:
+                node = node[key]
+        except (KeyError, IndexError, TypeError, LookupError):
+            break
+        if isinstance(node, dict):
+            clause = node.get("x-clause", clause)
+            evidence = node.get("x-evidence", evidence)
+    return clause, evidence
+
+
 def _violations(error: jsonschema.ValidationError, name: str, root: dict[str, Any]) -> list[Violation]:
     schema = error.schema if isinstance(error.schema, dict) else {}
-    clause = schema.get("x-clause")
-    evidence = schema.get("x-evidence")
-    if evidence is None:
-        evidence = root.get("x-evidence", "inferred")
-    if clause is None and error.validator in ("required", "not", "anyOf", "const"):
-        clause = root.get("x-clause")
+    clause, evidence = annotations_along(root, list(error.absolute_schema_path))
+    # The schema holding the failing keyword is innermost of all (jsonschema's path may skip a $ref hop).
+    clause = schema.get("x-clause", clause)
+    evidence = schema.get("x-evidence", evidence)
     pointer = "".join(f"/{str(p).replace('~', '~0').replace('/', '~1')}" for p in error.absolute_path)
     message = error.message
     if error.validator == "not":

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -77,6 +78,9 @@ def endpoint_violations(endpoint: str, payload: dict[str, Any]) -> list[Violatio
     if kind.startswith(("archive.", "split-archive.")) and endpoint == "session":
         found.append(("WH-ARCHIVE-UNCHANGED", f"{kind} arrived on the session webhook"))
     return [Violation("endpoint", "", message, clause, "seed", level_for(clause, "seed")) for clause, message in found]
+
+
+logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per webhook would drown the test output
 
 
 class CaptureServer:

@@ -185,6 +185,11 @@ def sora(request: pytest.FixtureRequest, harness_config: HarnessConfig, target_p
         yield scenario
     finally:
         problems = scenario.cleanup()
+        if scenario.channels:
+            evidence.parameter("channel", scenario.channels[0])
+        session_ids = sorted({c.session_id for c in scenario.clients if c.session_id})
+        if session_ids:
+            evidence.parameter("session_ids", ", ".join(session_ids))
         for channel in scenario.channels:
             for record in capture.for_channel(channel):
                 evidence.attach_json(f"webhook {record.type} ({record.endpoint})", record.as_evidence())

@@ -44,3 +44,11 @@ def attach_text(name: str, text: str) -> None:
         allure.attach(str(redact(text)), name=name, attachment_type=allure.attachment_type.TEXT)
     except Exception:
         pass
+
+
+def parameter(name: str, value: object) -> None:
+    try:
+        import allure
+        allure.dynamic.parameter(name, str(redact(value)))
+    except Exception:
+        pass

@@ -1,1 +1,186 @@
-"""Report-writing pytest plugin (placeholder until the writers land)."""
+"""Report-writing pytest plugin: Allure labels per clause, progress per clause, the conformance summary,
+and the exit code that follows the verdict. It only reads what tests report; it never drives a run."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .. import __version__
+from ..catalogue import load_catalogue
+from . import summary
+from .results import TestResult, clause_results, gate, verdict_for_clause, worst
+
+SEVERITY = {"must": "critical", "should": "normal", "info": "minor"}
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    g = parser.getgroup("sora-conformance reports")
+    g.addoption("--report-dir", default="reports", help="where conformance-report.json/.md go (default reports)")
+    g.addoption("--no-conformance-report", action="store_true", help="write no conformance report")
+
+
+class ConformanceReporter:
+    def __init__(self, config: pytest.Config) -> None:
+        self.config = config
+        self.tests: dict[str, TestResult] = {}
+        self.started = dt.datetime.now(dt.timezone.utc)
+        self.t0 = time.monotonic()
+        self.expected_per_clause: dict[str, int] = {}
+        self.announced: set[str] = set()
+
+    # --- gathering ------------------------------------------------------------------------------------
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        for item in items:
+            for clause in {c for m in item.iter_markers("clause") for c in m.args}:
+                self.expected_per_clause[clause] = self.expected_per_clause.get(clause, 0) + 1
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        props = dict(report.user_properties)
+        if not props and report.when != "call":
+            return
+        test = self.tests.setdefault(report.nodeid, TestResult(report.nodeid))
+        message = None
+        if report.failed:
+            message = report.longreprtext.strip().splitlines()[-1] if report.longreprtext else None
+            text = report.longreprtext or ""
+            if "[" in text and "] " in text:  # a ClauseFailure starts with "[CLAUSE-ID] title"
+                start = text.find("[")
+                candidate = text[start + 1:text.find("]", start)]
+                if candidate in load_catalogue():
+                    test.failed_clause = candidate
+                    message = text[start:].splitlines()[0]
+        elif report.skipped:
+            message = getattr(report, "wasxfail", None) or (str(report.longrepr[-1]) if isinstance(
+                report.longrepr, tuple) else None)
+        test.absorb(report.when, report.outcome, report.duration, props, message)
+        if report.when == "teardown":
+            self._announce_finished_clauses()
+
+    def _announce_finished_clauses(self) -> None:
+        if not self.expected_per_clause:
+            return
+        done: dict[str, list[TestResult]] = {}
+        for test in self.tests.values():
+            for clause in test.clauses:
+                done.setdefault(clause, []).append(test)
+        writer = self.config.pluginmanager.get_plugin("terminalreporter")
+        for clause, tests in done.items():
+            if clause in self.announced or len(tests) < self.expected_per_clause.get(clause, 1 << 30):
+                continue
+            self.announced.add(clause)
+            level = load_catalogue().get(clause).level
+            verdict = worst([verdict_for_clause(clause, t) for t in tests])
+            line = (f"[clause] {clause:<30} {level:<6} {verdict.upper():<18} {len(tests)} tests "
+                    f"{sum(t.duration for t in tests):.1f}s")
+            if writer is not None and self.config.getoption("verbose") >= 0:
+                writer.write_line(line)
+
+    # --- Allure labels ----------------------------------------------------------------------------------
+    @pytest.fixture(autouse=True)
+    def _clause_labels(self, request: pytest.FixtureRequest) -> Iterator[None]:
+        label_test(request.node)
+        yield
+
+    # --- the summary -------------------------------------------------------------------------------------
+    @pytest.hookimpl(trylast=True)
+    def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
+        if hasattr(self.config, "workerinput"):
+            return  # an xdist worker: the controller writes the report from the forwarded results
+        if not self.tests:
+            return
+        report_dir = Path(self.config.getoption("report_dir"))
+        leaks = read_leaks(report_dir)
+        catalogue = load_catalogue()
+        clauses = clause_results(catalogue, list(self.tests.values()))
+        strict = bool(self.config.getoption("strict"))
+        passed, reasons = gate(clauses, strict, leaks)
+        if not self.config.getoption("no_conformance_report"):
+            covered = {c.id for c in clauses}
+            not_covered = [c.id for c in catalogue if c.id not in covered and "scenario" in c.coverage]
+            report = summary.build_report(self.meta(), clauses, not_covered, passed, reasons, leaks)
+            report_dir.mkdir(parents=True, exist_ok=True)
+            summary.write_json(report_dir / "conformance-report.json", report)
+            (report_dir / "conformance-report.md").write_text(summary.render_markdown(report), encoding="utf-8")
+        if int(exitstatus) in (0, 1):  # leave interruptions and usage errors alone
+            session.exitstatus = 0 if passed else 1
+        self.reasons = reasons
+        self.passed = passed
+
+    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        if not self.tests or not hasattr(self, "passed"):
+            return
+        terminalreporter.write_sep("=", "sora recording conformance: " + ("PASS" if self.passed else "FAIL"))
+        for reason in self.reasons:
+            terminalreporter.write_line(f"  {reason}")
+        if not self.config.getoption("no_conformance_report"):
+            terminalreporter.write_line(f"  report: {Path(self.config.getoption('report_dir')) / 'conformance-report.md'}")
+
+    def meta(self) -> dict[str, Any]:
+        from ..harness.plugin import CONFIG, _profile_for
+
+        harness = self.config.stash.get(CONFIG, None)
+        target: dict[str, Any] = {"description": "embedded emulator"}
+        profile: dict[str, Any] = {}
+        if harness is not None:
+            if not harness.embedded:
+                target = {"description": harness.api_url, "api_url": harness.api_url,
+                          "signaling_urls": list(harness.signaling_urls),
+                          "api_headers": harness.redacted_headers()}
+            target["channel_prefix"] = harness.run_prefix
+            try:
+                profile = _profile_for(self.config, harness).__dict__
+            except Exception:
+                profile = {}
+            target["faults"] = list(harness.emulator_faults)
+        return {"suite": {"name": "sora-recording-conformance", "version": __version__},
+                "target": target, "profile": profile, "strict": bool(self.config.getoption("strict")),
+                "started": self.started.isoformat(timespec="seconds"),
+                "finished": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+                "duration_s": round(time.monotonic() - self.t0, 2)}
+
+
+def label_test(item: pytest.Item) -> None:
+    """Allure labels from the clause markers: feature = area, story = clause, severity from the level."""
+    try:
+        import allure
+    except ImportError:
+        return
+    ids = [c for m in item.iter_markers("clause") for c in m.args]
+    catalogue = load_catalogue()
+    clauses = [catalogue.get(i) for i in ids if i in catalogue]
+    if not clauses:
+        return
+    first = clauses[0]
+    try:
+        allure.dynamic.feature(first.area)
+        for clause in clauses:
+            allure.dynamic.story(clause.id)
+            allure.dynamic.label("spec_clause", clause.id)
+            allure.dynamic.link(clause.source_url, name=f"{clause.id} source")
+        allure.dynamic.severity(getattr(allure.severity_level, SEVERITY[first.level].upper()))
+        allure.dynamic.tag(first.level)
+        allure.dynamic.description("\n\n".join(
+            f"**{c.id}** ({c.level}, evidence {c.evidence}): {c.statement}\n\nSource: {c.source}" for c in clauses))
+    except Exception:  # labels are decoration: never fail a test over them
+        pass
+
+
+def read_leaks(report_dir: Path) -> list[str]:
+    leaks: list[str] = []
+    for path in sorted(report_dir.glob("leaks-*.json")):
+        try:
+            leaks += json.loads(path.read_text())
+        except (OSError, ValueError):
+            leaks.append(f"unreadable leak file {path.name}")
+        path.unlink(missing_ok=True)
+    return leaks
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.pluginmanager.register(ConformanceReporter(config), "sora-conformance-reporter")

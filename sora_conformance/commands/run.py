@@ -1,0 +1,81 @@
+"""`sora-conformance run`: the suite with the right plugins and outputs, then the HTML report."""
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+from ..contract.paths import REPO_ROOT
+
+HELP = "run the conformance suite (embedded emulator unless a target is given) and write reports/"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--list", action="store_true", help="show the clauses and tests that would run, run nothing")
+    parser.add_argument("--report-dir", type=Path, default=Path("reports"), help="where reports go (default reports)")
+    parser.add_argument("--no-html", action="store_true", help="skip the Allure HTML report")
+    parser.add_argument("pytest_args", nargs=argparse.REMAINDER,
+                        help="harness and pytest options (--sora-api-url, --target-profile, -n 2, ...)")
+
+
+def suites_dir() -> Path:
+    return REPO_ROOT / "suites"
+
+
+def pytest_command(args: argparse.Namespace, extra: list[str]) -> list[str]:
+    results = args.report_dir / "allure-results"
+    return [sys.executable, "-m", "pytest", str(suites_dir()), "-p", "allure_pytest", f"--alluredir={results}",
+            "--clean-alluredir", f"--junitxml={args.report_dir / 'junit.xml'}", f"--report-dir={args.report_dir}",
+            "-o", "console_output_style=classic", *extra]
+
+
+def list_tests(args: argparse.Namespace, extra: list[str]) -> int:
+    from ..catalogue import load_catalogue
+
+    done = subprocess.run([sys.executable, "-m", "pytest", str(suites_dir()), "--collect-only", "-q",
+                           "--no-conformance-report", "-p", "sora_conformance.commands._list_hook", *extra],
+                          capture_output=True, text=True, cwd=REPO_ROOT)
+    by_clause: dict[str, list[str]] = defaultdict(list)
+    for line in done.stdout.splitlines():
+        if line.startswith("CLAUSES "):
+            nodeid, _, clauses = line[len("CLAUSES "):].partition(" ")
+            for clause in clauses.split(","):
+                by_clause[clause].append(nodeid)
+    if done.returncode not in (0, 5) and not by_clause:
+        sys.stderr.write(done.stdout[-2000:] + done.stderr[-2000:])
+        return 2
+    catalogue = load_catalogue()
+    total = len({n for tests in by_clause.values() for n in tests})
+    for clause in catalogue:
+        if clause.id in by_clause:
+            print(f"{clause.id}  ({clause.level}, {clause.evidence})  {clause.statement}")
+            for nodeid in by_clause[clause.id]:
+                print(f"    {nodeid}")
+    print(f"{len(by_clause)} clauses, {total} tests")
+    return 0
+
+
+def run(args: argparse.Namespace) -> int:
+    extra = [a for a in args.pytest_args if a != "--"]
+    if args.list:
+        return list_tests(args, extra)
+    args.report_dir.mkdir(parents=True, exist_ok=True)
+    code = subprocess.call(pytest_command(args, extra))
+    if not args.no_html and code in (0, 1):
+        make_html(args.report_dir)
+    print(f"sora-conformance: reports in {args.report_dir}/ (conformance-report.md, conformance-report.json, "
+          f"junit.xml{', allure-report/index.html' if (args.report_dir / 'allure-report' / 'index.html').exists() else ''})")
+    return code
+
+
+def make_html(report_dir: Path) -> None:
+    """Failing to draw the report never hides the verdict: it is reported and the run's exit code stands."""
+    from ..reporting.allure_html import AllureUnavailable, generate
+
+    try:
+        index = generate(report_dir / "allure-results", report_dir / "allure-report")
+        print(f"sora-conformance: Allure report {index}")
+    except (AllureUnavailable, RuntimeError, OSError, subprocess.TimeoutExpired) as exc:
+        print(f"sora-conformance: no HTML report: {exc}", file=sys.stderr)

@@ -1,0 +1,118 @@
+"""Per-test results gathered from test reports, and per-clause verdicts computed from them (pure)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..catalogue import Catalogue
+
+# Worst first: a clause takes the worst verdict among its tests.
+SEVERITY = ["error", "stale-expectation", "fail", "known-failure", "warn", "pass", "unsupported"]
+
+
+def worst(verdicts: list[str]) -> str:
+    return min(verdicts, key=SEVERITY.index) if verdicts else "unsupported"
+
+
+@dataclass
+class TestResult:
+    nodeid: str
+    clauses: list[str] = field(default_factory=list)
+    verdicts: list[str] = field(default_factory=list)  # one per reported phase
+    warnings: list[dict[str, str]] = field(default_factory=list)
+    failed_clause: str | None = None
+    duration: float = 0.0
+    outcome: str = "passed"
+    channel: str | None = None
+    session_ids: list[str] = field(default_factory=list)
+    message: str | None = None
+
+    @property
+    def verdict(self) -> str:
+        verdict = worst(self.verdicts) if self.verdicts else "pass"
+        if verdict == "pass" and self.warnings:
+            return "warn"
+        return verdict
+
+    def absorb(self, when: str, outcome: str, duration: float, props: dict[str, Any], message: str | None) -> None:
+        self.duration += duration
+        if outcome == "failed":
+            self.outcome = "failed"
+        elif outcome == "skipped" and self.outcome != "failed":
+            self.outcome = "skipped"
+        if props.get("clauses"):
+            self.clauses = list(props["clauses"])
+        if props.get("verdict"):
+            self.verdicts.append(props["verdict"])
+        self.warnings += props.get("warnings") or []
+        self.failed_clause = props.get("failed_clause") or self.failed_clause
+        self.channel = props.get("channel") or self.channel
+        self.session_ids = props.get("session_ids") or self.session_ids
+        if message and outcome != "passed":
+            self.message = message
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"nodeid": self.nodeid, "outcome": self.outcome, "verdict": self.verdict,
+                "duration_s": round(self.duration, 3), "warnings": self.warnings, "channel": self.channel,
+                "failed_clause": self.failed_clause, "message": self.message}
+
+
+def verdict_for_clause(clause_id: str, test: TestResult) -> str:
+    """A test's verdict as it counts for one of its clauses: a failure belongs to the clause that failed."""
+    verdict = test.verdict
+    if verdict == "fail" and test.failed_clause and test.failed_clause != clause_id:
+        return "pass" if clause_id not in [w["clause"] for w in test.warnings] else "warn"
+    if verdict == "warn" and not any(w.get("clause") == clause_id for w in test.warnings) and test.verdicts \
+            and worst(test.verdicts) == "pass":
+        return "pass"
+    return verdict
+
+
+@dataclass
+class ClauseResult:
+    id: str
+    level: str
+    evidence: str
+    area: str
+    statement: str
+    source: str
+    tests: list[TestResult]
+
+    @property
+    def verdict(self) -> str:
+        return worst([verdict_for_clause(self.id, t) for t in self.tests])
+
+    @property
+    def duration(self) -> float:
+        return sum(t.duration for t in self.tests)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "level": self.level, "evidence": self.evidence, "area": self.area,
+                "statement": self.statement, "source": self.source, "verdict": self.verdict,
+                "duration_s": round(self.duration, 3),
+                "tests": [t.as_dict() | {"verdict": verdict_for_clause(self.id, t)} for t in self.tests]}
+
+
+def clause_results(catalogue: Catalogue, tests: list[TestResult]) -> list[ClauseResult]:
+    out = []
+    for clause in catalogue:
+        mine = [t for t in tests if clause.id in t.clauses]
+        if mine:
+            out.append(ClauseResult(clause.id, clause.level, clause.evidence, clause.area, clause.statement,
+                                    clause.source, mine))
+    return out
+
+
+def gate(clauses: list[ClauseResult], strict: bool, leaks: list[str]) -> tuple[bool, list[str]]:
+    """The CI gate: passes only when no must-level clause fails and no expectation is stale."""
+    reasons = []
+    for c in clauses:
+        v = c.verdict
+        if v in ("fail", "error") and (c.level == "must" or strict):
+            reasons.append(f"{c.id} ({c.level}) {v}")
+        elif v == "stale-expectation":
+            reasons.append(f"{c.id}: stale expectation (the expected failure now passes)")
+        elif v == "warn" and strict:
+            reasons.append(f"{c.id} ({c.level}) warns under --strict")
+    reasons += [f"leak: {leak}" for leak in leaks]
+    return not reasons, reasons
