@@ -74,5 +74,8 @@ def parse_sora_conf(text: str, source: str = "config") -> dict[str, Any]:
         key, value = (part.strip() for part in line.split("=", 1))
         if key not in _TYPES:
             raise ConfigError(f"{source}:{number}: unknown key {key!r}")
-        settings[key] = _convert(key, value)
+        try:
+            settings[key] = _convert(key, value)
+        except ConfigError as exc:
+            raise ConfigError(f"{source}:{number}: {exc}") from None
     return settings

@@ -39,6 +39,8 @@ _CATALOGUE = [
     Fault("split-only-without-duration", "SPLIT-ONLY-NEEDS-DURATION", "split_only true without split_duration is accepted"),
     Fault("split-duration-zero-accepted", "SPLIT-DURATION-RANGE", "split_duration 0 is accepted"),
     Fault("split-only-writes-single", "OUT-SPLIT-ONLY", "split_only recordings also write the single archive file"),
+    Fault("archive-in-two-formats", "OUT-SINGLE",
+          "each connection's single archive is written twice, as .webm and .mp4"),
     Fault("metadata-not-object-accepted", "META-OBJECT", "a non-object metadata is accepted"),
     Fault("channel-id-optional", "API-START-CHANNEL", "StartRecording without channel_id is not refused"),
     Fault("recording-webhook-on-event", "WH-REC-SESSION-WEBHOOK",

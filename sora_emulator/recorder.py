@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -79,6 +80,8 @@ class Recorder:
         if not rec.params.split_only or self.faults.on("split-only-writes-single"):
             stem = f"archive-{cid}"
             size = write_webm(directory / f"{stem}.webm", stop - archive.start_time) if write_files else 0
+            if write_files and self.faults.on("archive-in-two-formats"):
+                shutil.copyfile(directory / f"{stem}.webm", directory / f"{stem}.mp4")
             body = payloads.archive_file(rec, archive, directory, stem, archive.start_time, stop, size)
             if write_files:
                 write_json(directory / f"{stem}.json", body)

@@ -36,6 +36,10 @@ def run(args: argparse.Namespace) -> int:
         print(f"sora-conformance validate: unknown --as {args.as_type!r}; one of: {', '.join(schema_names())}",
               file=sys.stderr)
         return 2
+    missing = [str(p) for p in args.paths if not p.exists()]
+    if missing:
+        print(f"sora-conformance validate: no such file or directory: {', '.join(missing)}", file=sys.stderr)
+        return 2
     results = [r for path in args.paths for r in results_for(path, args.as_type)]
     failed = [r for r in results if r.fails(args.strict)]
     if args.json:

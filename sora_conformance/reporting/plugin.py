@@ -92,8 +92,8 @@ class ConformanceReporter:
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
         if hasattr(self.config, "workerinput"):
             return  # an xdist worker: the controller writes the report from the forwarded results
-        if not self.tests:
-            return
+        if not any(t.clauses for t in self.tests.values()):
+            return  # not a conformance run (e.g. the project's own tests)
         report_dir = Path(self.config.getoption("report_dir"))
         leaks = read_leaks(report_dir)
         catalogue = load_catalogue()
@@ -107,13 +107,13 @@ class ConformanceReporter:
             report_dir.mkdir(parents=True, exist_ok=True)
             summary.write_json(report_dir / "conformance-report.json", report)
             (report_dir / "conformance-report.md").write_text(summary.render_markdown(report), encoding="utf-8")
-        if int(exitstatus) in (0, 1):  # leave interruptions and usage errors alone
-            session.exitstatus = 0 if passed else 1
+        if int(exitstatus) == 0 and not passed:  # never lowers pytest's own status (errors stay errors)
+            session.exitstatus = 1
         self.reasons = reasons
         self.passed = passed
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
-        if not self.tests or not hasattr(self, "passed"):
+        if not hasattr(self, "passed"):
             return
         terminalreporter.write_sep("=", "sora recording conformance: " + ("PASS" if self.passed else "FAIL"))
         for reason in self.reasons:

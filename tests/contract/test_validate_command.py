@@ -1,0 +1,105 @@
+"""`sora-conformance validate`: files, webhook logs and archive directories; exit 0/1/2; never a traceback."""
+import json
+import shutil
+
+import pytest
+
+from sora_conformance.cli import main
+from sora_conformance.contract.paths import fixtures_dir
+
+
+def valid(name):
+    return json.loads((fixtures_dir() / "valid" / name / "full.json").read_text())
+
+
+def run(capsys, *argv):
+    code = main(["validate", *map(str, argv)])
+    out = capsys.readouterr()
+    assert "Traceback" not in out.out + out.err
+    return code, out.out, out.err
+
+
+def test_valid_file_exits_0(tmp_path, capsys):
+    path = tmp_path / "started.json"
+    path.write_text(json.dumps(valid("recording.started")))
+    assert run(capsys, path)[0] == 0
+
+
+def test_invalid_file_exits_1_naming_pointer_and_clause(tmp_path, capsys):
+    payload = valid("recording.started")
+    payload["data"]["metadata"] = {"x": 1}
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(payload))
+    code, out, _ = run(capsys, path)
+    assert code == 1 and "WH-REC-NO-METADATA" in out and "bad.json" in out
+
+
+def test_unknown_as_type_is_a_usage_error(tmp_path, capsys):
+    path = tmp_path / "x.json"
+    path.write_text("{}")
+    code, _, err = run(capsys, path, "--as", "no.such.type")
+    assert code == 2 and "recording.report" in err
+
+
+def test_missing_path_is_a_usage_error(tmp_path, capsys):
+    assert run(capsys, tmp_path / "nope.json")[0] == 2
+
+
+@pytest.mark.parametrize("content", [b"{not json", b"\xff\xfe\x00binary", b""])
+def test_unreadable_content_is_reported_without_traceback(tmp_path, capsys, content):
+    path = tmp_path / "junk.json"
+    path.write_bytes(content)
+    code, out, _ = run(capsys, path)
+    assert code == 1 and "ERROR" in out
+
+
+def test_webhook_log_lines_are_checked_one_by_one(tmp_path, capsys):
+    bad = valid("recording.report")
+    bad["log_written"] = True
+    lines = [json.dumps(valid("recording.started")), "", "not json", json.dumps({"request": bad})]
+    path = tmp_path / "session_webhook.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    code, out, _ = run(capsys, path, "--json")
+    report = json.loads(out)
+    assert code == 1 and report["checked"] == 3
+    assert {item["line"] for item in report["items"]} == {3, 4}
+
+
+def build_archive(tmp_path, with_media=True):
+    report = valid("file.report") | {"split_only": False}
+    rid, cid = report["recording_id"], report["archives"][0]["connection_id"]
+    directory = tmp_path / rid
+    directory.mkdir()
+    (directory / f"report-{rid}.json").write_text(json.dumps(report))
+    archive = valid("file.archive") | {"recording_id": rid, "channel_id": report["channel_id"],
+                                        "session_id": report["session_id"], "connection_id": cid}
+    (directory / f"archive-{cid}.json").write_text(json.dumps(archive))
+    if with_media:
+        (directory / f"archive-{cid}.webm").write_bytes(b"\x1aE\xdf\xa3")
+    return directory
+
+
+def test_complete_archive_directory_is_valid(tmp_path, capsys):
+    build_archive(tmp_path)
+    assert run(capsys, tmp_path)[0] == 0
+
+
+def test_archive_without_media_breaks_the_layout_rule(tmp_path, capsys):
+    build_archive(tmp_path, with_media=False)
+    code, out, _ = run(capsys, tmp_path, "--strict")
+    assert code == 1 and "FILES-LAYOUT" in out and ".webm/.mp4 is missing" in out
+
+
+def test_ids_must_agree_across_files(tmp_path, capsys):
+    directory = build_archive(tmp_path)
+    archive = next(directory.glob("archive-*.json"))
+    content = json.loads(archive.read_text()) | {"channel_id": "another-channel"}
+    archive.write_text(json.dumps(content))
+    code, out, _ = run(capsys, tmp_path, "--strict")
+    assert code == 1 and "differs from the report" in out
+
+
+def test_clauses_command_prints_the_catalogue(capsys):
+    assert main(["clauses", "--json"]) == 0
+    clauses = json.loads(capsys.readouterr().out)
+    assert any(c["id"] == "BLOCK-AUTH" and c["evidence"] == "seed" for c in clauses)

@@ -1,0 +1,46 @@
+"""`sora-emulator`: clear errors and exit 2 for bad options, ports and configs."""
+import socket
+import subprocess
+import sys
+
+from sora_emulator.cli import main
+
+
+def test_list_faults_prints_each_with_its_clause(capsys):
+    assert main(["--list-faults"]) == 0
+    out = capsys.readouterr().out
+    assert "recording-survives-destroy" in out and "REC-STOP-ON-DESTROY" in out
+
+
+def test_unknown_fault_exits_2(capsys):
+    assert main(["--fault", "nope", "--api-port", "0", "--signaling-port", "0"]) == 2
+    assert "unknown fault" in capsys.readouterr().err
+
+
+def test_bad_option_exits_2_with_one_line():
+    done = subprocess.run([sys.executable, "-m", "sora_emulator.cli", "--api-port", "abc"], capture_output=True,
+                          text=True, timeout=30)
+    assert done.returncode == 2 and "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1
+
+
+def test_busy_port_exits_2(tmp_path, capsys):
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        code = main(["--api-port", str(port), "--signaling-port", "0", "--archive-dir", str(tmp_path)])
+    assert code == 2 and "address already in use" in capsys.readouterr().err
+
+
+def test_config_file_errors_name_the_line(tmp_path, capsys):
+    conf = tmp_path / "sora.conf"
+    conf.write_text("# sora.conf\nlegacy_recording = maybe\n")
+    assert main(["--config", str(conf)]) == 2
+    assert "sora.conf:2" in capsys.readouterr().err
+
+
+def test_unknown_config_key_is_an_error(tmp_path, capsys):
+    conf = tmp_path / "sora.conf"
+    conf.write_text("no_such_key = 1\n")
+    assert main(["--config", str(conf)]) == 2
+    assert "unknown key" in capsys.readouterr().err
