@@ -39,7 +39,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:
+        if getattr(args, "command", None) != "run":
+            parser.error(f"unrecognized arguments: {' '.join(unknown)}")
+        args.pytest_args = list(getattr(args, "pytest_args", [])) + unknown  # harness and pytest options
     if getattr(args, "handler", None) is None:
         parser.print_help(sys.stderr)
         return 2

@@ -16,8 +16,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--list", action="store_true", help="show the clauses and tests that would run, run nothing")
     parser.add_argument("--report-dir", type=Path, default=Path("reports"), help="where reports go (default reports)")
     parser.add_argument("--no-html", action="store_true", help="skip the Allure HTML report")
-    parser.add_argument("pytest_args", nargs=argparse.REMAINDER,
-                        help="harness and pytest options (--sora-api-url, --target-profile, -n 2, ...)")
+    parser.set_defaults(pytest_args=[])  # every other option goes to pytest (--sora-api-url, -n 2, ...)
 
 
 def suites_dir() -> Path:

@@ -16,6 +16,7 @@ def worst(verdicts: list[str]) -> str:
 
 @dataclass
 class TestResult:
+    __test__ = False  # a result record, not a pytest test class
     nodeid: str
     clauses: list[str] = field(default_factory=list)
     verdicts: list[str] = field(default_factory=list)  # one per reported phase

@@ -1,0 +1,48 @@
+"""Options and environment: one frozen config, and one clear error line for anything wrong."""
+import pytest
+
+from sora_conformance.harness.config import ConfigError, build_config
+
+
+def test_no_target_means_the_embedded_emulator():
+    config = build_config({}, env={})
+    assert config.embedded and config.webhook_port == 0 and config.run_prefix.startswith("conformance-")
+
+
+def test_environment_fallbacks_follow_sora_python_sdk():
+    env = {"TEST_API_URL": "http://sora.local:3000/", "TEST_SIGNALING_URLS": "wss://a/signaling, wss://b/signaling",
+           "TEST_CHANNEL_ID_PREFIX": "staging", "TEST_SECRET_KEY": "s3cret"}
+    config = build_config({}, env=env)
+    assert config.api_url == "http://sora.local:3000/" and config.signaling_urls == ("wss://a/signaling",
+                                                                                     "wss://b/signaling")
+    assert config.channel_prefix == "staging" and config.secret_key == "s3cret"
+
+
+def test_options_win_over_environment():
+    config = build_config({"channel_prefix": "cli"}, env={"TEST_CHANNEL_ID_PREFIX": "env"})
+    assert config.channel_prefix == "cli"
+
+
+@pytest.mark.parametrize("options, message", [
+    ({"sora_api_url": "ftp://x"}, "http or https URL"),
+    ({"sora_api_url": "http://x:3000/"}, "TEST_SIGNALING_URLS is required"),
+    ({"sora_signaling_url": "wss://x/signaling"}, "TEST_API_URL is required"),
+    ({"sora_api_url": "http://x/", "sora_signaling_url": "http://x/"}, "ws or wss URL"),
+    ({"webhook_listen": "nowhere"}, "HOST:PORT"),
+    ({"webhook_listen": "0.0.0.0:99999"}, "HOST:PORT"),
+    ({"api_header": ["no colon"]}, "Name: value"),
+    ({"timeout_multiplier": -1}, "timeout-multiplier"),
+    ({"channel_prefix": "bad prefix!"}, "channel prefix"),
+    ({"target_profile": "/no/such/profile.yaml"}, "does not exist"),
+    ({"sora_api_url": "http://x/", "sora_signaling_url": "ws://x/signaling", "emulator_fault": ["f"]},
+     "embedded emulator only"),
+])
+def test_bad_options_give_one_clear_error(options, message):
+    with pytest.raises(ConfigError, match=message):
+        build_config(options, env={})
+
+
+def test_api_headers_are_redacted_in_reports():
+    config = build_config({"api_header": ["Authorization: Bearer abc"]}, env={})
+    assert config.api_headers == (("Authorization", "Bearer abc"),)
+    assert config.redacted_headers() == {"Authorization": "REDACTED"}

@@ -1,0 +1,16 @@
+"""Secrets never reach a report."""
+from sora_conformance.reporting.evidence import redact, register_secret
+
+
+def test_secret_header_names_are_redacted():
+    assert redact({"Authorization": "Bearer x", "x-sora-target": "T"}) == {"Authorization": "REDACTED",
+                                                                          "x-sora-target": "T"}
+
+
+def test_registered_secret_values_are_redacted_anywhere():
+    register_secret("hunter2-value")
+    assert redact({"body": ["prefix hunter2-value suffix"]}) == {"body": ["prefix REDACTED suffix"]}
+
+
+def test_access_tokens_in_metadata_are_redacted():
+    assert redact({"metadata": {"access_token": "eyJ..."}})["metadata"]["access_token"] == "REDACTED"
