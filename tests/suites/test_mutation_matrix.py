@@ -1,0 +1,59 @@
+"""The suite proves itself: it passes against the clean emulator and fails against every seeded fault,
+in the tests of the clause that fault breaks."""
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sora_conformance.catalogue import load_catalogue
+from sora_conformance.contract.paths import REPO_ROOT
+from sora_emulator.faults import FAULTS
+
+pytestmark = pytest.mark.slow
+ROWS: list[tuple[str, str, str, str]] = []
+
+
+def run_suite(*args: str, timeout: float = 600) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "pytest", str(REPO_ROOT / "suites"), "-q", "-p", "no:cacheprovider",
+               "--no-conformance-report", *args]
+    return subprocess.run(command, capture_output=True, text=True, timeout=timeout, cwd=REPO_ROOT)
+
+
+def summary(output: str) -> str:
+    lines = [l for l in output.strip().splitlines() if re.search(r"\d+ (passed|failed|error)", l)]
+    return lines[-1].strip("= ") if lines else output.strip().splitlines()[-1:][0] if output.strip() else "no output"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def matrix_table(request):
+    yield
+    if not ROWS:
+        return
+    lines = ["| fault | clause | result | tests |", "|---|---|---|---|"]
+    lines += [f"| {f} | {c} | {r} | {s} |" for f, c, r, s in ROWS]
+    out = REPO_ROOT / "reports"
+    out.mkdir(exist_ok=True)
+    (out / "mutation-matrix.md").write_text("# Mutation matrix\n\n" + "\n".join(lines) + "\n")
+    writer = request.config.pluginmanager.get_plugin("terminalreporter")
+    if writer is not None:
+        writer.write_line("")
+        for line in lines:
+            writer.write_line(line)
+
+
+def test_suite_passes_against_the_clean_emulator():
+    done = run_suite("-n", "2")
+    ROWS.append(("(none)", "all", "PASS" if done.returncode == 0 else "FAIL", summary(done.stdout)))
+    assert done.returncode == 0, done.stdout[-3000:]
+
+
+@pytest.mark.parametrize("fault", sorted(FAULTS), ids=str)
+def test_fault_is_caught_by_its_clause_tests(fault):
+    clause = FAULTS[fault].clause
+    strict = ["--strict"] if load_catalogue().get(clause).enforced_level != "must" else []
+    done = run_suite("--clause", clause, "--emulator-fault", fault, "--timeout-multiplier", "0.3", *strict)
+    caught = done.returncode == 1 and re.search(r"\d+ failed|\d+ error", done.stdout) is not None
+    ROWS.append((fault, clause, "caught" if caught else "MISSED", summary(done.stdout)))
+    assert caught, f"{fault} ({clause}) was not caught:\n{done.stdout[-3000:]}"
