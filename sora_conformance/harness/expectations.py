@@ -1,17 +1,12 @@
 """Known failures of one target, each with a reason; an expected failure that passes is stale."""
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import jsonschema
-import yaml
 
 from ..catalogue import UnknownClause, load_catalogue
-from ..contract.paths import schemas_dir
 from .config import ConfigError
+from .yamlfile import load_checked_yaml
 
 
 @dataclass(frozen=True)
@@ -43,16 +38,8 @@ class Expectations:
 def load_expectations(path: Path | None) -> Expectations:
     if path is None:
         return Expectations([])
-    try:
-        data: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise ConfigError(f"--expectations {path}: cannot read: {exc}") from None
-    schema = json.loads((schemas_dir() / "meta" / "expectations.schema.json").read_text())
-    error = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(schema).iter_errors(data))
-    if error is not None:
-        where = "/".join(map(str, error.path)) or "(root)"
-        raise ConfigError(f"--expectations {path}: {where}: {error.message} (every entry needs test or clause, "
-                          "and a reason)")
+    data = load_checked_yaml(path, "expectations.schema.json", "--expectations",
+                             " (every entry needs test or clause, and a reason)")
     items = [Expectation(e["reason"], e.get("test"), e.get("clause"), e.get("link")) for e in data["expectations"]]
     for item in items:
         if item.clause is not None:

@@ -115,9 +115,10 @@ def capture(harness_config: HarnessConfig) -> Iterator[CaptureServer]:
                            harness_config.forward_webhooks)
     try:
         server.start()
-    except OSError as exc:
+    except (OSError, SystemExit) as exc:  # werkzeug exits (SystemExit) on a busy port instead of raising
+        reason = getattr(exc, "strerror", None) or "address already in use or not available"
         pytest.exit(f"webhook capture server cannot listen on {harness_config.webhook_host}:"
-                    f"{harness_config.webhook_port}: {exc.strerror or exc}", returncode=2)
+                    f"{harness_config.webhook_port}: {reason}", returncode=2)
     yield server
     server.stop()
 

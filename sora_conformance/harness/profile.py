@@ -1,16 +1,10 @@
 """Target profiles: what a target offers, so a missing capability is 'unsupported', not 'failed'."""
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-import jsonschema
-import yaml
-
-from ..contract.paths import schemas_dir
-from .config import ConfigError
+from .yamlfile import load_checked_yaml
 
 
 @dataclass(frozen=True)
@@ -42,14 +36,6 @@ class TargetProfile:
 
 
 def load_profile(path: Path) -> TargetProfile:
-    try:
-        data: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise ConfigError(f"--target-profile {path}: cannot read: {exc}") from None
-    schema = json.loads((schemas_dir() / "meta" / "target-profile.schema.json").read_text())
-    error = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(schema).iter_errors(data))
-    if error is not None:
-        where = "/".join(map(str, error.path)) or "(root)"
-        raise ConfigError(f"--target-profile {path}: {where}: {error.message}")
+    data = load_checked_yaml(path, "target-profile.schema.json", "--target-profile")
     fields = {k: v for k, v in data.items() if k != "notes"}
     return TargetProfile(**fields)

@@ -1,0 +1,84 @@
+"""The suite against a Sora given by URL: here a standalone `sora-emulator` process posting its webhooks to a
+fixed --webhook-listen port, exactly as a staging server would be set up."""
+import socket
+import subprocess
+import sys
+import time
+
+import pytest
+
+from sora_conformance.contract.paths import REPO_ROOT
+
+pytestmark = pytest.mark.slow
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_listening(port: int, deadline: float) -> None:
+    while time.monotonic() < deadline:
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.05)  # sleep-ok: polling a child process's port, there is no event to wait on
+    raise AssertionError(f"nothing listens on {port}")
+
+
+@pytest.fixture
+def staging(tmp_path):
+    api, signaling, hooks = free_port(), free_port(), free_port()
+    url = f"http://127.0.0.1:{hooks}/webhook"
+    process = subprocess.Popen([sys.executable, "-m", "sora_emulator.cli", "--api-port", str(api),
+                                "--signaling-port", str(signaling), "--archive-dir", str(tmp_path / "archive"),
+                                "--session-webhook-url", f"{url}/session", "--event-webhook-url", f"{url}/event",
+                                "--auth-webhook-url", f"{url}/auth", "--session-destroy-delay", "0.5"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    wait_listening(signaling, time.monotonic() + 30)
+    profile = tmp_path / "profile.yaml"
+    profile.write_text("name: staging-like\nlegacy_recording: removed\narchive_dir: true\nauth_webhook: true\n"
+                       "session_destroy_delay: 2\n")
+    yield {"api": f"http://127.0.0.1:{api}/", "signaling": f"ws://127.0.0.1:{signaling}/signaling",
+           "listen": f"127.0.0.1:{hooks}", "archive": tmp_path / "archive", "profile": profile}
+    process.terminate()
+    process.wait(30)
+
+
+def run_suite(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "pytest", str(REPO_ROOT / "suites"), "-q", "-p", "no:cacheprovider",
+                           "--no-conformance-report", *args], capture_output=True, text=True, timeout=600, cwd=REPO_ROOT)
+
+
+def test_suite_passes_against_a_target_given_by_url(staging):
+    done = run_suite("--sora-api-url", staging["api"], "--sora-signaling-url", staging["signaling"],
+                     "--webhook-listen", staging["listen"], "--archive-dir", str(staging["archive"]),
+                     "--target-profile", str(staging["profile"]), "--channel-prefix", "remote",
+                     "--clause", "REC-START-ON-CREATE", "--clause", "REC-STOP-ON-DESTROY", "--clause", "BLOCK-AUTH",
+                     "--clause", "FILE-REPORT-RECORDING-METADATA", "--clause", "MIG-LEGACY-REMOVED",
+                     "--clause", "MIXED-CHANNELS")
+    assert done.returncode == 0, done.stdout[-3000:]
+    assert "skipped" in done.stdout  # MIXED-CHANNELS: unsupported, the profile says legacy is removed
+
+
+def test_unreachable_target_is_one_clear_line(tmp_path):
+    port = free_port()
+    done = run_suite("--sora-api-url", f"http://127.0.0.1:{port}/", "--sora-signaling-url",
+                     f"ws://127.0.0.1:{port}/signaling", "--clause", "REC-START-NO-SESSION")
+    assert done.returncode == 2 and "cannot reach the Sora API" in done.stdout + done.stderr
+    assert "Traceback" not in done.stdout + done.stderr
+
+
+def test_busy_webhook_port_is_one_clear_line():
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        done = run_suite("--webhook-listen", f"127.0.0.1:{port}", "--clause", "REC-START-NO-SESSION")
+    assert done.returncode == 2 and "cannot listen" in done.stdout + done.stderr
+
+
+def test_bad_option_is_a_usage_error():
+    done = run_suite("--webhook-listen", "nonsense")
+    assert done.returncode == 4 and "HOST:PORT" in done.stderr and "Traceback" not in done.stderr
