@@ -15,6 +15,7 @@ from ..reporting import evidence
 from .capture import CaptureServer
 from .config import ConfigError, HarnessConfig, build_config
 from .expectations import Expectations, load_expectations
+from .hub import CaptureHub, register
 from .profile import TargetProfile, load_profile
 from .scenario import Scenario
 from .target import SoraApi
@@ -25,6 +26,8 @@ CONFIG = pytest.StashKey[HarnessConfig]()
 EXPECTATIONS = pytest.StashKey[Expectations]()
 CHECKER = pytest.StashKey[Checker]()
 SCENARIO = pytest.StashKey[Scenario]()
+HUB = pytest.StashKey[CaptureHub]()
+HUB_KEY = "sora_capture_hub"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -70,6 +73,32 @@ def pytest_configure(config: pytest.Config) -> None:
     if harness.secret_key:
         evidence.register_secret(harness.secret_key)
     config.stash[CONFIG] = harness
+    if _distributing(config) and harness.webhook_port != 0:
+        # Workers cannot all bind the one address the target posts to: the controller owns it.
+        try:
+            config.stash[HUB] = CaptureHub(harness.webhook_host, harness.webhook_port, harness.forward_webhooks).start()
+        except (OSError, SystemExit):
+            pytest.exit(f"webhook capture hub cannot listen on {harness.webhook_host}:{harness.webhook_port}: "
+                        "address already in use or not available", returncode=2)
+
+
+def _distributing(config: pytest.Config) -> bool:
+    """True in the xdist controller of a distributed run."""
+    return not hasattr(config, "workerinput") and bool(getattr(config.option, "numprocesses", None)) \
+        and getattr(config.option, "dist", "no") != "no"
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    hub = node.config.stash.get(HUB, None)
+    if hub is not None:
+        node.workerinput[HUB_KEY] = hub.url
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    hub = config.stash.get(HUB, None)
+    if hub is not None:
+        hub.stop()
 
 
 def clauses_of(item: pytest.Item) -> list[str]:
@@ -110,15 +139,19 @@ def target_profile(harness_config: HarnessConfig) -> TargetProfile:
 
 
 @pytest.fixture(scope="session")
-def capture(harness_config: HarnessConfig) -> Iterator[CaptureServer]:
-    server = CaptureServer(harness_config.webhook_host, harness_config.webhook_port, harness_config.run_prefix,
-                           harness_config.forward_webhooks)
+def capture(harness_config: HarnessConfig, pytestconfig: pytest.Config) -> Iterator[CaptureServer]:
+    hub_url = getattr(pytestconfig, "workerinput", {}).get(HUB_KEY)
+    port = 0 if hub_url else harness_config.webhook_port  # behind the hub, each worker takes any free port
+    server = CaptureServer(harness_config.webhook_host, port, harness_config.run_prefix,
+                           None if hub_url else harness_config.forward_webhooks)
     try:
         server.start()
     except (OSError, SystemExit) as exc:  # werkzeug exits (SystemExit) on a busy port instead of raising
         reason = getattr(exc, "strerror", None) or "address already in use or not available"
         pytest.exit(f"webhook capture server cannot listen on {harness_config.webhook_host}:"
                     f"{harness_config.webhook_port}: {reason}", returncode=2)
+    if hub_url:
+        register(hub_url, harness_config.run_prefix, f"http://127.0.0.1:{server.server.port}")
     yield server
     server.stop()
 

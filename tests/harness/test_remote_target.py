@@ -62,6 +62,15 @@ def test_suite_passes_against_a_target_given_by_url(staging):
     assert "skipped" in done.stdout  # MIXED-CHANNELS: unsupported, the profile says legacy is removed
 
 
+def test_xdist_workers_share_one_fixed_webhook_port(staging):
+    done = run_suite("-n", "2", "--sora-api-url", staging["api"], "--sora-signaling-url", staging["signaling"],
+                     "--webhook-listen", staging["listen"], "--archive-dir", str(staging["archive"]),
+                     "--target-profile", str(staging["profile"]), "--clause", "REC-START-ON-CREATE",
+                     "--clause", "WH-REC-SESSION-ID", "--clause", "BLOCK-AUTH")
+    assert done.returncode == 0, done.stdout[-3000:]
+    assert "passed" in done.stdout.splitlines()[-1]
+
+
 def test_unreachable_target_is_one_clear_line(tmp_path):
     port = free_port()
     done = run_suite("--sora-api-url", f"http://127.0.0.1:{port}/", "--sora-signaling-url",
