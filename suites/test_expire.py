@@ -19,8 +19,7 @@ def test_start_recording_without_expire_time_is_accepted(sora):
 @pytest.mark.parametrize("kind", ["recording.started", "recording.report"])
 def test_webhooks_carry_no_expire_time_when_unset(sora, kind):
     rec = sora.recording("EXPIRE-ABSENT-WHEN-UNSET")
-    sora.api.stop_recording(rec.channel)
-    record = rec.started if kind == "recording.started" else sora.report_webhook(rec, "EXPIRE-ABSENT-WHEN-UNSET")
+    record = sora.recording_webhook(rec, kind, "EXPIRE-ABSENT-WHEN-UNSET")
     sora.check("EXPIRE-ABSENT-WHEN-UNSET", "expire_time" not in record.data(), f"{kind} carries expire_time",
                "no expire_time key", record.data().get("expire_time"))
 
@@ -29,8 +28,7 @@ def test_webhooks_carry_no_expire_time_when_unset(sora, kind):
 @pytest.mark.parametrize("kind", ["recording.started", "recording.report"])
 def test_webhooks_carry_no_expired_at_when_unset(sora, kind):
     rec = sora.recording("EXPIRED-AT-ABSENT-WHEN-UNSET")
-    sora.api.stop_recording(rec.channel)
-    record = rec.started if kind == "recording.started" else sora.report_webhook(rec, "EXPIRED-AT-ABSENT-WHEN-UNSET")
+    record = sora.recording_webhook(rec, kind, "EXPIRED-AT-ABSENT-WHEN-UNSET")
     sora.check("EXPIRED-AT-ABSENT-WHEN-UNSET", "expired_at" not in record.data(), f"{kind} carries expired_at",
                "no expired_at key", record.data().get("expired_at"))
 

@@ -19,8 +19,7 @@ def test_non_object_metadata_is_refused(sora, value):
 @pytest.mark.parametrize("kind", ["recording.started", "recording.report"])
 def test_recording_metadata_is_carried_when_given(sora, kind):
     rec = sora.recording("WH-REC-RECORDING-METADATA", metadata=METADATA)
-    sora.api.stop_recording(rec.channel)
-    record = rec.started if kind == "recording.started" else sora.report_webhook(rec, "WH-REC-RECORDING-METADATA")
+    record = sora.recording_webhook(rec, kind, "WH-REC-RECORDING-METADATA")
     sora.check("WH-REC-RECORDING-METADATA", record.data().get("recording_metadata") == METADATA,
                f"{kind} does not carry the metadata as recording_metadata", METADATA,
                record.data().get("recording_metadata"))
@@ -38,8 +37,7 @@ def test_recording_metadata_from_session_created_is_carried(sora):
 @pytest.mark.parametrize("kind", ["recording.started", "recording.report"])
 def test_recording_metadata_is_absent_when_not_given(sora, kind):
     rec = sora.recording("WH-REC-RECORDING-METADATA")
-    sora.api.stop_recording(rec.channel)
-    record = rec.started if kind == "recording.started" else sora.report_webhook(rec, "WH-REC-RECORDING-METADATA")
+    record = sora.recording_webhook(rec, kind, "WH-REC-RECORDING-METADATA")
     sora.check("WH-REC-RECORDING-METADATA", "recording_metadata" not in record.data(),
                f"{kind} carries recording_metadata although none was given", "no recording_metadata key",
                record.data().get("recording_metadata"))
@@ -49,8 +47,7 @@ def test_recording_metadata_is_absent_when_not_given(sora, kind):
 @pytest.mark.parametrize("kind", ["recording.started", "recording.report"])
 def test_recording_webhook_never_carries_metadata(sora, kind):
     rec = sora.recording("WH-REC-NO-METADATA", metadata=METADATA)
-    sora.api.stop_recording(rec.channel)
-    record = rec.started if kind == "recording.started" else sora.report_webhook(rec, "WH-REC-NO-METADATA")
+    record = sora.recording_webhook(rec, kind, "WH-REC-NO-METADATA")
     sora.check("WH-REC-NO-METADATA", "metadata" not in record.data(), f"{kind} carries the legacy key metadata",
                "no metadata key", record.data().get("metadata"))
 

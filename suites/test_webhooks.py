@@ -6,8 +6,7 @@ import pytest
 @pytest.mark.parametrize("kind", ["recording.started", "recording.report"])
 def test_recording_webhook_arrives_on_session_webhook(sora, kind):
     rec = sora.recording("WH-REC-SESSION-WEBHOOK")
-    sora.api.stop_recording(rec.channel)
-    record = rec.started if kind == "recording.started" else sora.report_webhook(rec, "WH-REC-SESSION-WEBHOOK")
+    record = sora.recording_webhook(rec, kind, "WH-REC-SESSION-WEBHOOK")
     sora.check("WH-REC-SESSION-WEBHOOK", record.endpoint == "session", f"{kind} came on the {record.endpoint} webhook",
                "the session webhook", record.endpoint)
 
@@ -27,8 +26,7 @@ def test_recording_webhooks_do_not_arrive_on_event_webhook(sora):
 @pytest.mark.parametrize("kind", ["recording.started", "recording.report"])
 def test_recording_webhook_carries_recorded_session_id(sora, kind):
     rec = sora.recording("WH-REC-SESSION-ID")
-    sora.api.stop_recording(rec.channel)
-    record = rec.started if kind == "recording.started" else sora.report_webhook(rec, "WH-REC-SESSION-ID")
+    record = sora.recording_webhook(rec, kind, "WH-REC-SESSION-ID")
     sora.check("WH-REC-SESSION-ID", record.data().get("session_id") == rec.session_id,
                f"{kind} does not carry the recorded session_id", rec.session_id, record.data().get("session_id"))
 
@@ -38,8 +36,7 @@ def test_recording_webhook_carries_recorded_session_id(sora, kind):
 def test_recording_webhook_carries_session_metadata(sora, kind):
     metadata = {"room": "conformance", "n": 1}
     rec = sora.recording("WH-REC-SESSION-METADATA", via="session.created", session_metadata=metadata)
-    sora.api.stop_recording(rec.channel)
-    record = rec.started if kind == "recording.started" else sora.report_webhook(rec, "WH-REC-SESSION-METADATA")
+    record = sora.recording_webhook(rec, kind, "WH-REC-SESSION-METADATA")
     sora.check("WH-REC-SESSION-METADATA", record.data().get("session_metadata") == metadata,
                f"{kind} does not carry the session_metadata of session.created", metadata,
                record.data().get("session_metadata"))
@@ -49,8 +46,7 @@ def test_recording_webhook_carries_session_metadata(sora, kind):
 @pytest.mark.parametrize("kind", ["recording.started", "recording.report"])
 def test_recording_webhook_carries_no_log_written(sora, kind):
     rec = sora.recording("WH-REC-NO-LOG-WRITTEN")
-    sora.api.stop_recording(rec.channel)
-    record = rec.started if kind == "recording.started" else sora.report_webhook(rec, "WH-REC-NO-LOG-WRITTEN")
+    record = sora.recording_webhook(rec, kind, "WH-REC-NO-LOG-WRITTEN")
     sora.check("WH-REC-NO-LOG-WRITTEN", "log_written" not in record.data(), f"{kind} carries log_written",
                "no log_written key", record.data().get("log_written"))
 

@@ -14,12 +14,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-import requests
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from ..contract.classify import classify, has_session_id
 from ..contract.validator import Violation, level_for, validate
+from .relay import relay
 
 ENDPOINTS = {"/webhook/session": "session", "/webhook/event": "event", "/webhook/auth": "auth"}
 DEFAULT_ANSWERS = {"session": {}, "event": {}, "auth": {"allowed": True}}
@@ -163,15 +163,7 @@ class CaptureServer:
     def _forward(self, request: Request, raw: bytes) -> Response:
         """Other channels belong to the operator's backend: relay and return its answer unchanged."""
         path = request.path.rsplit("/", 1)[-1]
-        headers = {k: v for k, v in request.headers.items() if k.lower() not in ("host", "content-length")}
-        try:
-            url = (self.forward_url or "").replace("{endpoint}", path)  # one URL, or one per webhook kind
-            answer = requests.post(url, data=raw, headers=headers, timeout=10)
-        except requests.RequestException as exc:
-            return Response(json.dumps({"error": f"forwarding failed: {exc}"}), status=502,
-                            content_type="application/json")
-        return Response(answer.content, status=answer.status_code,
-                        content_type=answer.headers.get("content-type", "application/json"))
+        return relay(request, raw, (self.forward_url or "").replace("{endpoint}", path))
 
     # --- queries and waits (test thread) -----------------------------------------------------------
     def for_channel(self, channel_id: str) -> list[Captured]:

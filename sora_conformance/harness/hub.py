@@ -16,6 +16,7 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from .capture import DEFAULT_ANSWERS, ENDPOINTS, channel_of
+from .relay import relay
 
 logging.getLogger("werkzeug").setLevel(logging.WARNING)
 
@@ -64,13 +65,7 @@ class CaptureHub:
             target = self.forward_url.replace("{endpoint}", endpoint)
         else:
             return Response(json.dumps(DEFAULT_ANSWERS[endpoint]), content_type="application/json")
-        headers = {k: v for k, v in request.headers.items() if k.lower() not in ("host", "content-length")}
-        try:
-            answer = requests.post(target, data=raw, headers=headers, timeout=10)
-        except requests.RequestException as exc:
-            return Response(json.dumps({"error": f"relay failed: {exc}"}), status=502, content_type="application/json")
-        return Response(answer.content, status=answer.status_code,
-                        content_type=answer.headers.get("content-type", "application/json"))
+        return relay(request, raw, target)
 
 
 def register(hub_url: str, prefix: str, capture_url: str) -> None:

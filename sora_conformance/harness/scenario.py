@@ -148,6 +148,13 @@ class Scenario:
         self.leave(*[c for c in self.clients if c.channel_id == rec.channel and c.close_info is None])
         return self.wait_session_destroyed(rec.channel, rec.session_id, clause)
 
+    def recording_webhook(self, rec: Recorded, kind: str, clause: str) -> Captured:
+        """recording.started as it came, or recording.report once StopRecording has ended the recording."""
+        if kind == "recording.started":
+            return rec.started
+        self.api.stop_recording(rec.channel)
+        return self.report_webhook(rec, clause)
+
     def report_webhook(self, rec: Recorded, clause: str, timeout: float = WEBHOOK_TIMEOUT) -> Captured:
         return self.wait("recording.report", rec.channel, clause, endpoint="session", timeout=timeout,
                          match=lambda r: r.data().get("recording_id") == rec.recording_id)
