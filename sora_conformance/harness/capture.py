@@ -7,21 +7,19 @@ from __future__ import annotations
 
 import itertools
 import json
-import logging
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from ..contract.classify import classify, has_session_id
 from ..contract.validator import Violation, level_for, validate
 from .relay import relay
+from .webhook_server import ENDPOINTS, WebhookServer
 
-ENDPOINTS = {"/webhook/session": "session", "/webhook/event": "event", "/webhook/auth": "auth"}
 DEFAULT_ANSWERS = {"session": {}, "event": {}, "auth": {"allowed": True}}
 TAG_KEY = "conformance_tag"  # put in connect metadata so auth answers can target one client
 
@@ -80,13 +78,10 @@ def endpoint_violations(endpoint: str, payload: dict[str, Any]) -> list[Violatio
     return [Violation("endpoint", "", message, clause, "seed", level_for(clause, "seed")) for clause, message in found]
 
 
-logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per webhook would drown the test output
-
-
-class CaptureServer:
+class CaptureServer(WebhookServer):
     def __init__(self, host: str = "127.0.0.1", port: int = 0, run_prefix: str = "",
                  forward_url: str | None = None) -> None:
-        self.server = HTTPServer(host=host, port=port, threaded=True)
+        super().__init__(host, port, self._handle)
         self.run_prefix = run_prefix
         self.forward_url = forward_url
         self.records: list[Captured] = []
@@ -95,18 +90,6 @@ class CaptureServer:
         self._answers: dict[tuple[str, str], Any] = {}
         self._seq = itertools.count(1)
         self._changed = threading.Condition()
-        for path in ENDPOINTS:
-            self.server.expect_request(path, method="POST").respond_with_handler(self._handle)
-
-    # --- lifecycle ---------------------------------------------------------------------------
-    def start(self) -> CaptureServer:
-        self.server.start()
-        return self
-
-    def stop(self) -> None:
-        if self.server.is_running():
-            self.server.clear()
-            self.server.stop()
 
     def url(self, endpoint: str) -> str:
         return self.server.url_for(f"/webhook/{endpoint}")

@@ -8,37 +8,23 @@ of other channels go to --forward-webhooks, or get the default answer.
 from __future__ import annotations
 
 import json
-import logging
 import threading
 
 import requests
-from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from .capture import DEFAULT_ANSWERS, ENDPOINTS, channel_of
+from .capture import DEFAULT_ANSWERS, channel_of
 from .relay import relay
+from .webhook_server import ENDPOINTS, WebhookServer
 
-logging.getLogger("werkzeug").setLevel(logging.WARNING)
 
-
-class CaptureHub:
+class CaptureHub(WebhookServer):
     def __init__(self, host: str, port: int, forward_url: str | None = None) -> None:
-        self.server = HTTPServer(host=host, port=port, threaded=True)
+        super().__init__(host, port, self._relay)
         self.forward_url = forward_url
         self._workers: dict[str, str] = {}  # run prefix -> worker capture base URL
         self._lock = threading.Lock()
-        for path in ENDPOINTS:
-            self.server.expect_request(path, method="POST").respond_with_handler(self._relay)
         self.server.expect_request("/hub/register", method="POST").respond_with_handler(self._register)
-
-    def start(self) -> CaptureHub:
-        self.server.start()
-        return self
-
-    def stop(self) -> None:
-        if self.server.is_running():
-            self.server.clear()
-            self.server.stop()
 
     @property
     def url(self) -> str:
