@@ -1,46 +1,70 @@
 """Emulator under load: 20 channels x 2 sendonly sora-sdk clients connecting at once.
 
-Prints connect latency p50/p95 (target p95 < 0.5 s), the emulator's CPU time and peak memory, and checks
-that nothing leaks once everyone has left (sessions, connections, asyncio tasks, open files).
+The emulator runs as its own process (`sora-emulator`), as it would standalone. Prints connect latency
+p50/p95 (target p95 < 0.5 s), the emulator's CPU time and memory, and what is still alive once everyone
+has left (sessions, connections, asyncio tasks, open files), which should be nothing.
 """
 from __future__ import annotations
 
-import asyncio
 import os
-import resource
+import socket
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
+
+import requests
 
 from sora_conformance.clients import ClientPool
 from sora_conformance.harness.capture import CaptureServer
-from sora_emulator import Emulator, EmulatorConfig
 
 CHANNELS = 20
 PER_CHANNEL = 2
+TICK = os.sysconf("SC_CLK_TCK")
 
 
-def open_fds() -> int:
-    return len(os.listdir("/proc/self/fd"))
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICK  # utime + stime
+
+
+def memory(pid: int) -> str:
+    status = dict(line.split(":", 1) for line in open(f"/proc/{pid}/status") if ":" in line)
+    return f"RSS {status['VmRSS'].strip()}, peak {status['VmHWM'].strip()}"
+
+
+def fds(pid: int) -> int:
+    return len(os.listdir(f"/proc/{pid}/fd"))
 
 
 def main() -> None:
     capture = CaptureServer(run_prefix="").start()
-    tmp = Path(tempfile.mkdtemp())
-    emulator = Emulator(EmulatorConfig(api_port=0, signaling_port=0, archive_dir=tmp / "archive",
-                                       log_dir=tmp / "log", session_destroy_delay=0.2,
-                                       session_webhook_url=capture.url("session"),
-                                       event_webhook_url=capture.url("event"))).start()
+    api_port, signaling_port = free_port(), free_port()
+    tmp = tempfile.mkdtemp()
+    emulator = subprocess.Popen([sys.executable, "-m", "sora_emulator.cli", "--api-port", str(api_port),
+                                 "--signaling-port", str(signaling_port), "--archive-dir", f"{tmp}/archive",
+                                 "--session-destroy-delay", "0.2", "--session-webhook-url", capture.url("session"),
+                                 "--event-webhook-url", capture.url("event")], stdout=subprocess.PIPE, text=True)
+    assert emulator.stdout is not None
+    emulator.stdout.readline()  # the emulator prints one line once it listens
+    api = f"http://127.0.0.1:{api_port}/"
+    signaling = [f"ws://127.0.0.1:{signaling_port}/signaling"]
     pool = ClientPool()
-    pool.connect([emulator.signaling_url], "warm-up", "sendonly").disconnect()  # start the client worker
-    fds_before = open_fds()
-    cpu_before = time.process_time()
+    pool.connect(signaling, "warm-up", "sendonly").disconnect()
+    capture.wait_for("session.destroyed", "warm-up", clause="BENCH", timeout=30)
+    fds_before, cpu_before = fds(emulator.pid), cpu_seconds(emulator.pid)
 
     def connect(index: int) -> tuple[float, object]:
         started = time.monotonic()
-        client = pool.connect([emulator.signaling_url], f"bench-{index % CHANNELS}", "sendonly")
+        client = pool.connect(signaling, f"bench-{index % CHANNELS}", "sendonly")
         return time.monotonic() - started, client
 
     wall = time.monotonic()
@@ -48,33 +72,23 @@ def main() -> None:
         results = list(executor.map(connect, range(CHANNELS * PER_CHANNEL)))
     wall = time.monotonic() - wall
     latencies = sorted(r[0] for r in results)
+    loaded = memory(emulator.pid)
     with ThreadPoolExecutor(CHANNELS * PER_CHANNEL) as executor:
         list(executor.map(lambda r: r[1].disconnect(), results))
     for i in range(CHANNELS):
         capture.wait_for("session.destroyed", f"bench-{i}", clause="BENCH", timeout=30)
-    cpu = time.process_time() - cpu_before
-    app = emulator.app
-    tasks = asyncio.run_coroutine_threadsafe(_task_count(emulator.app), emulator._loop).result(10)  # noqa: SLF001
+    cpu = cpu_seconds(emulator.pid) - cpu_before
+    stats = requests.post(api + "control/stats", json={"settle": True}, timeout=30).json()
     print(f"{CHANNELS} channels x {PER_CHANNEL} sendonly clients, all at once: {wall:.2f} s wall")
     print(f"connect latency: p50 {statistics.median(latencies) * 1000:.0f} ms, "
           f"p95 {latencies[int(len(latencies) * 0.95) - 1] * 1000:.0f} ms, max {latencies[-1] * 1000:.0f} ms "
           f"(target p95 < 500 ms)")
-    print(f"emulator process (emulator + harness threads): CPU {cpu:.2f} s, "
-          f"max RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
-    print(f"after everyone left: sessions {len(app.state.sessions)}, connections {len(app.state.connections)}, "
-          f"recordings {len(app.state.recordings)}, asyncio tasks {tasks} (1 = this probe), "
-          f"open files {open_fds() - fds_before:+d} vs before")
+    print(f"emulator process: CPU {cpu:.2f} s for the connect/disconnect round, memory with 40 peers: {loaded}")
+    print(f"after everyone left: {stats}, open files {fds(emulator.pid) - fds_before:+d} vs before")
     pool.close()
-    emulator.stop()
+    emulator.terminate()
+    emulator.wait(30)
     capture.stop()
-
-
-async def _task_count(app: object) -> int:
-    """Tasks still alive once the emulator's own background work (webhooks in flight) has finished."""
-    pending = list(app._tasks)  # noqa: SLF001
-    if pending:
-        await asyncio.gather(*pending, return_exceptions=True)
-    return len(asyncio.all_tasks())
 
 
 if __name__ == "__main__":

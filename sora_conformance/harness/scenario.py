@@ -175,6 +175,23 @@ class Scenario:
         self.evidence(f"file {path.name}", content)
         return content
 
+    def reports_for_channel(self, channel: str, since: float) -> list[Path]:
+        """Report files of this channel's recordings written since `since` (wall clock): only recent
+        directories are opened, so a busy archive_dir stays cheap to scan."""
+        if self.target.archive_dir is None or not self.target.archive_dir.is_dir():
+            return []
+        found = []
+        for directory in self.target.archive_dir.iterdir():
+            if not directory.is_dir() or directory.stat().st_mtime < since - 1:
+                continue
+            for report in directory.glob("report-*.json"):
+                try:
+                    if json.loads(report.read_text(encoding="utf-8")).get("channel_id") == channel:
+                        found.append(report)
+                except (OSError, ValueError):
+                    continue
+        return found
+
     def report_file(self, recording_id: str) -> Any:
         path = self.recording_dir(recording_id) / f"report-{recording_id}.json"
         if not path.is_file():

@@ -25,7 +25,7 @@ TARGETS: dict[str, handlers.Handler] = {
     "Sora_20161101.ListStartedRecording": handlers.legacy_list_started_recording,
     "Sora_20161101.ListArchiving": handlers.legacy_list_archiving,
 }
-CONTROL = {"/control/faults": handlers.control_faults}
+CONTROL = {"/control/faults": handlers.control_faults, "/control/stats": handlers.control_stats}
 
 
 async def dispatch(ctx: Context, path: str, headers: dict[str, str], raw: bytes) -> tuple[int, Any]:

@@ -157,7 +157,18 @@ async def legacy_list_archiving(ctx: Context, body: dict[str, Any]) -> Any:
             for r in ctx.app.state.recordings.values() if r.legacy for cid in r.archives]
 
 
-# --- control plane (not Sora's): switch faults at run time ------------------------------------------
+# --- control plane (not Sora's): faults at run time, and what is alive (for leak checks) ---------------
+async def control_stats(ctx: Context, body: dict[str, Any]) -> Any:
+    """Counts of what is alive; {"settle": true} first lets background work in flight (webhooks) finish."""
+    import asyncio
+
+    if body.get("settle") and ctx.app._tasks:  # noqa: SLF001
+        await asyncio.gather(*list(ctx.app._tasks), return_exceptions=True)  # noqa: SLF001
+    state = ctx.app.state
+    return {"sessions": len(state.sessions), "connections": len(state.connections),
+            "recordings": len(state.recordings), "background_tasks": len(ctx.app._tasks),  # noqa: SLF001
+            "asyncio_tasks": len(asyncio.all_tasks()) - 1}  # minus the task answering this request
+
 async def control_faults(ctx: Context, body: dict[str, Any]) -> Any:
     names = body.get("faults", [])
     if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
