@@ -5,13 +5,18 @@ BIN := $(VENV)/bin
 ALLURE_VERSION := 3.18.0
 ALLURE := .tools/allure/node_modules/.bin/allure
 
-.PHONY: conformance test setup allure chromium clean
+.PHONY: conformance test setup allure chromium lint clean
 
 conformance: setup allure
 	$(BIN)/sora-conformance run $(ARGS)
 
-test: setup allure chromium
+test: setup allure chromium lint
 	$(BIN)/pytest tests $(ARGS)
+
+# Static checks of both packages, the suites and the project's tests (configured in pyproject.toml).
+lint: setup
+	$(BIN)/ruff check sora_conformance sora_emulator suites tests bench
+	$(BIN)/mypy sora_conformance sora_emulator
 
 setup: $(VENV)/.installed
 
@@ -19,7 +24,7 @@ $(VENV)/.installed: pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "make: $(PYTHON) not found (set PYTHON=...)"; exit 2; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
 
 allure: $(ALLURE)

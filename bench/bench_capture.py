@@ -49,7 +49,7 @@ def wake_latency(capture: CaptureServer) -> None:
         channel = f"bench-wait-{i}"
         woke: list[float] = []
 
-        def waiter() -> None:
+        def waiter(channel: str = channel, woke: list[float] = woke) -> None:
             record = capture.wait_for("recording.report", channel, clause="BENCH", timeout=5)
             woke.append(time.monotonic() - record.arrived)
 

@@ -17,7 +17,7 @@ from .errors import AlreadyRecording, ApiError, SessionNotFound
 from .faults import Faults
 from .hooks import ConnectDecision, ConnectRequest, SignalingControl
 from .ids import new_id
-from .params import UNSET, RecordingParams, session_recording_params
+from .params import RecordingParams, session_recording_params
 from .recorder import Recorder
 from .state import Archive, Connection, Recording, Session, State
 from .webhooks import Hook, WebhookLog, WebhookSender

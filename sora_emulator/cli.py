@@ -8,7 +8,7 @@ import sys
 import threading
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from .config import ConfigError, EmulatorConfig, parse_sora_conf
 from .faults import FAULTS, Faults, UnknownFault
@@ -16,7 +16,7 @@ from .runner import Emulator, EmulatorStartError
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one clear line and exit 2, as argparse does, minus the usage dump
+    def error(self, message: str) -> NoReturn:  # one clear line and exit 2, as argparse does, minus the usage dump
         self.exit(2, f"sora-emulator: {message}\n")
 
 

@@ -105,9 +105,10 @@ class Worker:
                     client.conn.disconnect()
                 return {"ok": False, "error": reason, "offer": client.offer}
             return {"ok": True, "offer": client.offer, "notifies": client.notifies}
-        client = self.clients.get(req.get("handle", ""))
-        if client is None:
+        known = self.clients.get(req.get("handle", ""))
+        if known is None:
             return {"ok": False, "error": "unknown client handle"}
+        client = known
         if op == "disconnect":
             if not client.closed.is_set():
                 client.conn.disconnect()

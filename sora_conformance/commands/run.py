@@ -40,8 +40,8 @@ def list_tests(args: argparse.Namespace, extra: list[str]) -> int:
     for line in done.stdout.splitlines():
         if line.startswith("CLAUSES "):
             nodeid, _, clauses = line[len("CLAUSES "):].partition(" ")
-            for clause in clauses.split(","):
-                by_clause[clause].append(nodeid)
+            for clause_id in clauses.split(","):
+                by_clause[clause_id].append(nodeid)
     if done.returncode not in (0, 5) and not by_clause:
         sys.stderr.write(done.stdout[-2000:] + done.stderr[-2000:])
         return 2

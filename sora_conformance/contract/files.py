@@ -133,7 +133,8 @@ def check_cross_files(directory: Path, files: dict[str, Any]) -> Iterator[ItemRe
             if isinstance(payload, dict) and key in payload and payload[key] != report[key]:
                 yield _rule(directory, "FILES-LAYOUT", "sdk",
                             f"{other}: {key} {payload[key]!r} differs from the report's {report[key]!r}", f"/{key}")
-    archives = report.get("archives") if isinstance(report.get("archives"), list) else []
+    found = report.get("archives")
+    archives: list[Any] = found if isinstance(found, list) else []
     for index, entry in enumerate(archives):
         if not isinstance(entry, dict) or not isinstance(entry.get("connection_id"), str):
             continue

@@ -277,7 +277,7 @@ def _profile_for(pyconfig: pytest.Config, config: HarnessConfig) -> TargetProfil
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> Iterator[None]:
-    outcome = yield
+    outcome: Any = yield
     report: pytest.TestReport = outcome.get_result()
     if call.excinfo is not None and call.excinfo.errisinstance(ClientCrashed):
         report.longrepr = f"sora-sdk client crashed: {call.excinfo.value}"

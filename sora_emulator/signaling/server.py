@@ -223,7 +223,7 @@ class SignalingServer:
         channel = subject.request.channel_id
         others = [l for l in self.channel_links(channel) if l.connected.is_set()]
         counts = {role: sum(1 for l in others if l.request.role == role) for role in ROLES}
-        notify = {
+        notify: dict[str, Any] = {
             "type": "notify",
             "event_type": event_type,
             "role": subject.request.role,

@@ -1,6 +1,5 @@
 """`sora-conformance validate`: files, webhook logs and archive directories; exit 0/1/2; never a traceback."""
 import json
-import shutil
 
 import pytest
 

@@ -99,3 +99,15 @@ def test_webhook_receiver_down_is_logged_and_serving_goes_on(make_emulator, pool
     errors = (emulator.config.webhook_log_dir / "session_webhook_error.jsonl").read_text().splitlines()
     assert errors and "cannot reach" in json.loads(errors[0])["error"]
     assert call(emulator, "Sora_20231220.ListSessions", {}).status_code == 200
+
+
+def test_every_role_connects_and_only_senders_are_recorded(emulator, receiver, pool):
+    ch = channel()
+    clients = {role: pool.connect([emulator.signaling_url], ch, role) for role in ("sendonly", "sendrecv", "recvonly")}
+    call(emulator, "Sora_20231220.StartRecording", {"channel_id": ch})
+    call(emulator, "Sora_20231220.StopRecording", {"channel_id": ch})
+    report = receiver.wait_for("recording.report", ch, clause="ROLES", timeout=TIMEOUT)
+    archived = {a["connection_id"] for a in report.data()["archives"]}
+    assert archived == {clients["sendonly"].connection_id, clients["sendrecv"].connection_id}
+    for client in clients.values():
+        client.disconnect()

@@ -4,7 +4,7 @@ import json
 
 import pytest
 from websockets.asyncio.client import connect
-from websockets.exceptions import ConnectionClosed
+from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 
 async def exchange(url, first):
@@ -38,5 +38,5 @@ def test_bad_connect_messages_are_closed_with_a_reason(emulator, first):
 
 
 def test_other_paths_are_not_signaling(emulator):
-    with pytest.raises(Exception):
+    with pytest.raises(InvalidStatus, match="404"):
         asyncio.run(exchange(emulator.signaling_url.replace("/signaling", "/other"), "{}"))

@@ -1,7 +1,6 @@
 """Verdicts through pytest itself: must fails, should warns, --strict, expectations and stale entries."""
 import json
 
-import pytest
 
 pytest_plugins = ["pytester"]
 

@@ -3,7 +3,6 @@ and references no outside host."""
 import shutil
 import sys
 import subprocess
-from pathlib import Path
 
 import pytest
 

@@ -3,7 +3,6 @@ in the tests of the clause that fault breaks."""
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
