@@ -71,6 +71,34 @@ def test_xdist_workers_share_one_fixed_webhook_port(staging):
     assert "passed" in done.stdout.splitlines()[-1]
 
 
+def test_interrupted_run_leaves_nothing_behind_on_the_target(staging):
+    import signal
+
+    import requests
+
+    command = [sys.executable, "-m", "pytest", str(REPO_ROOT / "suites"), "-q", "-p", "no:cacheprovider",
+               "--no-conformance-report", "--sora-api-url", staging["api"], "--sora-signaling-url", staging["signaling"],
+               "--webhook-listen", staging["listen"], "--target-profile", str(staging["profile"]),
+               "--channel-prefix", "interrupted"]
+    run = subprocess.Popen(command, cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    log = staging["archive"].parent / "log" / "session_webhook.jsonl"
+    deadline = time.monotonic() + 60
+    while not (log.exists() and '"session.created"' in log.read_text()) and time.monotonic() < deadline:
+        time.sleep(0.05)  # sleep-ok: watching another process's log file, there is no event to wait on
+    run.send_signal(signal.SIGINT)  # Ctrl-C in the middle of a scenario
+    run.wait(120)
+
+    def alive() -> list:
+        sessions = requests.post(staging["api"], headers={"x-sora-target": "Sora_20231220.ListSessions"}, json={},
+                                 timeout=5).json()
+        return [s for s in sessions if s["channel_id"].startswith("interrupted")]
+
+    deadline = time.monotonic() + 10
+    while alive() and time.monotonic() < deadline:
+        time.sleep(0.1)  # sleep-ok: the target destroys empty sessions after its own delay
+    assert alive() == []  # and with the sessions, their recordings ended (REC-STOP-ON-DESTROY)
+
+
 def test_unreachable_target_is_one_clear_line(tmp_path):
     port = free_port()
     done = run_suite("--sora-api-url", f"http://127.0.0.1:{port}/", "--sora-signaling-url",
