@@ -84,7 +84,7 @@ def main() -> None:
           f"p95 {latencies[int(len(latencies) * 0.95) - 1] * 1000:.0f} ms, max {latencies[-1] * 1000:.0f} ms "
           f"(target p95 < 500 ms)")
     print(f"emulator process: CPU {cpu:.2f} s for the connect/disconnect round, memory with 40 peers: {loaded}")
-    print(f"after everyone left: {stats}, open files {fds(emulator.pid) - fds_before:+d} vs before")
+    print(f"after everyone left: {stats} (asyncio_tasks: the one event-webhook sender stays), open files {fds(emulator.pid) - fds_before:+d} vs before")
     pool.close()
     emulator.terminate()
     emulator.wait(30)

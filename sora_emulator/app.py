@@ -44,6 +44,10 @@ class EmulatorApp:
         self._pending: dict[str, set[asyncio.Task[None]]] = {}  # recording_id -> archive finalisations
         self._carried: dict[str, RecordingParams] = {}  # fault recording-spans-sessions
         self._tasks: set[asyncio.Task[Any]] = set()
+        # Event webhooks go out in order from one sender, off the signaling path: a slow receiver must not
+        # delay a client's connection.created notify.
+        self._outbox: asyncio.Queue[tuple[Hook, dict[str, Any]] | None] | None = None
+        self._sender: asyncio.Task[None] | None = None
 
     # --- ConnectionHooks -----------------------------------------------------------------------
     async def on_connect(self, request: ConnectRequest) -> ConnectDecision:
@@ -219,15 +223,31 @@ class EmulatorApp:
             on_event = not self.faults.on("legacy-webhook-on-session")
         else:
             on_event = self.faults.on("recording-webhook-on-event")
-        await self.webhooks.send(Hook.EVENT if on_event else Hook.SESSION, body)
+        if on_event:
+            self._post_in_order(Hook.EVENT, body)
+        else:
+            await self.webhooks.send(Hook.SESSION, body)
 
     async def _archive_event(self, kind: str, recording: Recording, archive: Archive, extras: dict[str, Any]) -> None:
         body = payloads.archive_event(kind, recording, archive, self.clock(), extras)
         hook = Hook.SESSION if self.faults.on("archive-webhook-on-session") else Hook.EVENT
-        await self.webhooks.send(hook, body)
+        self._post_in_order(hook, body)
 
     async def _event(self, body: dict[str, Any]) -> None:
-        await self.webhooks.send(Hook.EVENT, body)
+        self._post_in_order(Hook.EVENT, body)
+
+    def _post_in_order(self, hook: Hook, body: dict[str, Any]) -> None:
+        if self._outbox is None:
+            self._outbox = asyncio.Queue()
+            self._sender = asyncio.get_running_loop().create_task(self._send_outbox(self._outbox))
+        self._outbox.put_nowait((hook, body))
+
+    async def _send_outbox(self, outbox: asyncio.Queue[tuple[Hook, dict[str, Any]] | None]) -> None:
+        while (item := await outbox.get()) is not None:
+            try:
+                await self.webhooks.send(*item)
+            finally:
+                outbox.task_done()
 
     def _auth_request(self, r: ConnectRequest) -> dict[str, Any]:
         counts = self._counts(r.channel_id)
@@ -260,6 +280,17 @@ class EmulatorApp:
         task.add_done_callback(self._tasks.discard)
         task.add_done_callback(_log_failure)
 
+    def background_work(self) -> int:
+        """Tasks and queued event webhooks still in flight."""
+        return len(self._tasks) + (self._outbox.qsize() if self._outbox is not None else 0)
+
+    async def settle(self) -> None:
+        """Waits until background work in flight (timers' tasks, then the webhooks they queued) is done."""
+        if self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+        if self._outbox is not None:
+            await self._outbox.join()
+
     async def close(self) -> None:
         for timer in [*self._destroy_timers.values(), *self._expiry_timers.values()]:
             timer.cancel()
@@ -267,6 +298,9 @@ class EmulatorApp:
         self._expiry_timers.clear()
         if self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
+        if self._outbox is not None and self._sender is not None:
+            self._outbox.put_nowait(None)  # what is queued still goes out, then the sender ends
+            await asyncio.gather(self._sender, return_exceptions=True)
 
 
 def _str_or(value: Any, fallback: str | None) -> str | None:

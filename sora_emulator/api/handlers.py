@@ -162,11 +162,11 @@ async def control_stats(ctx: Context, body: dict[str, Any]) -> Any:
     """Counts of what is alive; {"settle": true} first lets background work in flight (webhooks) finish."""
     import asyncio
 
-    if body.get("settle") and ctx.app._tasks:  # noqa: SLF001
-        await asyncio.gather(*list(ctx.app._tasks), return_exceptions=True)  # noqa: SLF001
+    if body.get("settle"):
+        await ctx.app.settle()
     state = ctx.app.state
     return {"sessions": len(state.sessions), "connections": len(state.connections),
-            "recordings": len(state.recordings), "background_tasks": len(ctx.app._tasks),  # noqa: SLF001
+            "recordings": len(state.recordings), "background_tasks": ctx.app.background_work(),
             "asyncio_tasks": len(asyncio.all_tasks()) - 1}  # minus the task answering this request
 
 async def control_faults(ctx: Context, body: dict[str, Any]) -> Any:
