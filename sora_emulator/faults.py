@@ -18,6 +18,8 @@ class Fault:
 _CATALOGUE = [
     Fault("start-without-session", "REC-START-NO-SESSION",
           "Sora_20231220.StartRecording on a channel without a session is accepted and reports a recording"),
+    Fault("refusal-as-server-error", "REC-START-NO-SESSION",
+          "every refusal is answered 500 (a server error) instead of a 4xx"),
     Fault("ignore-session-created-recording", "REC-START-ON-CREATE",
           '"recording": true in the session.created answer is ignored'),
     Fault("recording-survives-destroy", "REC-STOP-ON-DESTROY",

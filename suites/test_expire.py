@@ -38,7 +38,7 @@ def test_report_file_carries_no_expire_time_when_unset(sora):
     if sora.target.archive_dir is None:
         pytest.skip("unsupported: archive_dir is not readable here")
     rec = sora.recording("EXPIRE-ABSENT-WHEN-UNSET")
-    sora.api.stop_recording(rec.channel)
+    sora.stop_recording(rec.channel)
     sora.report_webhook(rec, "EXPIRE-ABSENT-WHEN-UNSET")
     report = sora.report_file(rec.recording_id)
     sora.check("EXPIRE-ABSENT-WHEN-UNSET", "expire_time" not in report, "the report file carries expire_time",

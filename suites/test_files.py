@@ -7,7 +7,7 @@ from sora_conformance.contract.files import validate_archive_dir
 @pytest.mark.clause("FILES-IN-ARCHIVE-DIR")
 def test_recording_files_are_written_to_archive_dir(sora):
     rec = sora.recording("FILES-IN-ARCHIVE-DIR")
-    sora.api.stop_recording(rec.channel)
+    sora.stop_recording(rec.channel)
     sora.report_webhook(rec, "FILES-IN-ARCHIVE-DIR")
     report = sora.report_file(rec.recording_id)
     sora.check("FILES-IN-ARCHIVE-DIR", report.get("recording_id") == rec.recording_id,
@@ -20,7 +20,7 @@ def test_each_recorded_connection_has_one_archive_file(sora):
     other = sora.connect(rec.channel)
     sora.wait("archive.started", rec.channel, "OUT-SINGLE",
               match=lambda r: r.data().get("connection_id") == other.connection_id)
-    sora.api.stop_recording(rec.channel)
+    sora.stop_recording(rec.channel)
     sora.report_webhook(rec, "OUT-SINGLE")
     directory = sora.recording_dir(rec.recording_id)
     for client in (rec.client, other):
@@ -32,7 +32,7 @@ def test_each_recorded_connection_has_one_archive_file(sora):
 @pytest.mark.clause("FILES-LAYOUT", "FILE-ARCHIVE-OFFSETS")
 def test_recording_directory_passes_the_cross_file_rules(sora):
     rec = sora.recording("FILES-LAYOUT")
-    sora.api.stop_recording(rec.channel)
+    sora.stop_recording(rec.channel)
     sora.report_webhook(rec, "FILES-LAYOUT")
     results = list(validate_archive_dir(sora.recording_dir(rec.recording_id)))
     for result in results:
@@ -46,7 +46,7 @@ def test_recording_directory_passes_the_cross_file_rules(sora):
 @pytest.mark.clause("FILE-REPORT-SESSION-ID")
 def test_report_file_carries_the_recorded_session_id(sora):
     rec = sora.recording("FILE-REPORT-SESSION-ID")
-    sora.api.stop_recording(rec.channel)
+    sora.stop_recording(rec.channel)
     sora.report_webhook(rec, "FILE-REPORT-SESSION-ID")
     report = sora.report_file(rec.recording_id)
     sora.check("FILE-REPORT-SESSION-ID", report.get("session_id") == rec.session_id,

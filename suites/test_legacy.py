@@ -86,7 +86,7 @@ def test_legacy_and_session_recording_run_on_two_channels_at_once(sora):
     sora.check("MIXED-CHANNELS", rec.started.endpoint == "session" and legacy_started.endpoint == "event",
                "the two recordings were not told apart", "session and event webhooks",
                [rec.started.endpoint, legacy_started.endpoint])
-    sora.api.stop_recording(rec.channel)
+    sora.stop_recording(rec.channel)
     sora.api.legacy_stop_recording(legacy_channel)
     sora.report_webhook(rec, "MIXED-CHANNELS")
     sora.wait("recording.report", legacy_channel, "MIXED-CHANNELS", endpoint="event")

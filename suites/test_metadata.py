@@ -55,7 +55,7 @@ def test_recording_webhook_never_carries_metadata(sora, kind):
 @pytest.mark.clause("FILE-REPORT-RECORDING-METADATA")
 def test_report_file_carries_recording_metadata(sora):
     rec = sora.recording("FILE-REPORT-RECORDING-METADATA", metadata=METADATA)
-    sora.api.stop_recording(rec.channel)
+    sora.stop_recording(rec.channel)
     sora.report_webhook(rec, "FILE-REPORT-RECORDING-METADATA")
     report = sora.report_file(rec.recording_id)
     sora.check("FILE-REPORT-RECORDING-METADATA", report.get("recording_metadata") == METADATA,
@@ -65,7 +65,7 @@ def test_report_file_carries_recording_metadata(sora):
 @pytest.mark.clause("FILE-REPORT-NO-METADATA")
 def test_report_file_never_carries_metadata(sora):
     rec = sora.recording("FILE-REPORT-NO-METADATA", metadata=METADATA)
-    sora.api.stop_recording(rec.channel)
+    sora.stop_recording(rec.channel)
     sora.report_webhook(rec, "FILE-REPORT-NO-METADATA")
     report = sora.report_file(rec.recording_id)
     sora.check("FILE-REPORT-NO-METADATA", "metadata" not in report, "the report file carries the legacy key metadata",

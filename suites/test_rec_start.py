@@ -88,7 +88,7 @@ def test_start_recording_without_channel_id_is_refused(sora):
 @pytest.mark.clause("REC-RESTART-NEW-ID")
 def test_restarted_recording_gets_a_new_recording_id(sora):
     rec = sora.recording("REC-RESTART-NEW-ID")
-    sora.api.stop_recording(rec.channel)
+    sora.stop_recording(rec.channel)
     sora.report_webhook(rec, "REC-RESTART-NEW-ID")
     mark = sora.mark()
     sora.start_recording(rec.channel)

@@ -26,8 +26,9 @@ def test_session_is_not_recording_after_destruction(sora):
     sora.end_session(rec, "REC-STOP-ON-DESTROY")
     sora.report_webhook(rec, "REC-STOP-ON-DESTROY")
     stop = sora.call("Sora_20231220.StopRecording", {"channel_id": rec.channel})
-    sora.check("REC-STOP-ON-DESTROY", not stop.ok, "StopRecording still found a recording after destruction",
-               "no recording left to stop", {"status": stop.status, "body": stop.response})
+    sora.check("REC-STOP-ON-DESTROY", 400 <= stop.status < 500, "StopRecording still found a recording after "
+               "destruction (or failed with a server error)", "a 4xx: no recording left to stop",
+               {"status": stop.status, "body": stop.response})
 
 
 @pytest.mark.clause("REC-NO-CROSS-SESSION")
@@ -70,7 +71,7 @@ def test_stop_recording_20231220_ends_the_recording(sora):
 @pytest.mark.clause("API-STOP-RENAMED")
 def test_stop_recording_leaves_the_session_running(sora):
     rec = sora.recording("API-STOP-RENAMED")
-    sora.api.stop_recording(rec.channel)
+    sora.stop_recording(rec.channel)
     sora.report_webhook(rec, "API-STOP-RENAMED")
     session = sora.call("Sora_20231220.GetSession", {"channel_id": rec.channel})
     sora.check("API-STOP-RENAMED", session.ok, "the session ended with the recording", "GetSession 2xx",

@@ -6,7 +6,7 @@ import pytest
 def test_blocked_connection_is_not_in_the_report(sora):
     rec = sora.recording("BLOCK-AUTH")
     blocked = sora.connect(rec.channel, auth_answer={"recording_block": True})
-    sora.api.stop_recording(rec.channel)
+    sora.stop_recording(rec.channel)
     report = sora.report_webhook(rec, "BLOCK-AUTH")
     archived = [a.get("connection_id") for a in report.data().get("archives", []) if isinstance(a, dict)]
     sora.check("BLOCK-AUTH", blocked.connection_id not in archived, "the blocked connection is in the report",
@@ -19,7 +19,7 @@ def test_blocked_connection_is_not_in_the_report(sora):
 def test_blocked_connection_gets_no_archive_webhooks(sora):
     rec = sora.recording("BLOCK-AUTH")
     blocked = sora.connect(rec.channel, auth_answer={"recording_block": True})
-    sora.api.stop_recording(rec.channel)
+    sora.stop_recording(rec.channel)
     sora.report_webhook(rec, "BLOCK-AUTH")
     stray = [r.type for r in sora.capture.for_channel(rec.channel)
              if r.type and r.type.startswith(("archive.", "split-archive."))
@@ -33,7 +33,7 @@ def test_blocked_connection_leaves_no_files(sora):
         pytest.skip("unsupported: archive_dir is not readable here")
     rec = sora.recording("BLOCK-AUTH")
     blocked = sora.connect(rec.channel, auth_answer={"recording_block": True})
-    sora.api.stop_recording(rec.channel)
+    sora.stop_recording(rec.channel)
     sora.report_webhook(rec, "BLOCK-AUTH")
     directory = sora.recording_dir(rec.recording_id)
     files = sorted(p.name for p in directory.iterdir() if blocked.connection_id in p.name)

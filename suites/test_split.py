@@ -48,7 +48,7 @@ def test_split_only_recording_at_creation_accepts_expire_time(sora):
 @pytest.mark.clause("OUT-SPLIT-ONLY")
 def test_split_only_writes_only_split_files(sora):
     rec = sora.recording("OUT-SPLIT-ONLY", split_only=True, split_duration=1)
-    sora.api.stop_recording(rec.channel)
+    sora.stop_recording(rec.channel)
     sora.report_webhook(rec, "OUT-SPLIT-ONLY")
     directory = sora.recording_dir(rec.recording_id)
     cid = rec.client.connection_id

@@ -14,7 +14,7 @@ def test_recording_webhook_arrives_on_session_webhook(sora, kind):
 @pytest.mark.clause("WH-REC-SESSION-WEBHOOK")
 def test_recording_webhooks_do_not_arrive_on_event_webhook(sora):
     rec = sora.recording("WH-REC-SESSION-WEBHOOK")
-    sora.api.stop_recording(rec.channel)
+    sora.stop_recording(rec.channel)
     sora.report_webhook(rec, "WH-REC-SESSION-WEBHOOK")
     stray = [r.type for r in sora.capture.for_channel(rec.channel)
              if r.endpoint == "event" and r.type in ("recording.started", "recording.report")]
@@ -55,7 +55,7 @@ def test_recording_webhook_carries_no_log_written(sora, kind):
 @pytest.mark.parametrize("kind", ["archive.started", "archive.available"])
 def test_archive_webhook_arrives_on_event_webhook(sora, kind):
     rec = sora.recording("WH-ARCHIVE-UNCHANGED")
-    sora.api.stop_recording(rec.channel)
+    sora.stop_recording(rec.channel)
     record = sora.wait(kind, rec.channel, "WH-ARCHIVE-UNCHANGED", match=lambda r: r.data().get("recording_id")
                        == rec.recording_id)
     sora.check("WH-ARCHIVE-UNCHANGED", record.endpoint == "event", f"{kind} came on the {record.endpoint} webhook",

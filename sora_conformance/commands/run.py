@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import subprocess
 import sys
 from collections import defaultdict
 from pathlib import Path
+from types import FrameType
 
 from ..contract.paths import REPO_ROOT
 
@@ -56,16 +58,62 @@ def list_tests(args: argparse.Namespace, extra: list[str]) -> int:
     return 0
 
 
+CLEANUP_GRACE = 60.0  # seconds the suite gets to close its sessions and write its reports after Ctrl-C
+PYTEST_USAGE_ERROR = 4
+
+
+def run_child(command: list[str]) -> tuple[int, int | None]:
+    """Runs pytest; SIGINT / SIGTERM are passed on to it (its cleanup and reports still run), and it gets a
+    bounded time to finish. Returns (pytest's exit code, the signal that stopped us or None)."""
+    # Its own process group: a terminal's Ctrl-C reaches only us, and the child gets exactly one SIGINT from us
+    # (a second one would cut pytest's cleanup short).
+    child = subprocess.Popen(command, process_group=0)
+    received: list[int] = []
+
+    def forward(signum: int, frame: FrameType | None) -> None:
+        if not received:
+            print(f"sora-conformance: {signal.Signals(signum).name}: stopping the suite; cleaning up and writing "
+                  f"reports (up to {CLEANUP_GRACE:.0f} s)", file=sys.stderr, flush=True)
+        received.append(signum)
+        if child.poll() is None:
+            child.send_signal(signal.SIGINT)  # pytest turns SIGINT into a clean, reported interruption
+
+    previous = {s: signal.signal(s, forward) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        while True:
+            try:
+                code = child.wait(timeout=CLEANUP_GRACE if received else None)
+                break
+            except subprocess.TimeoutExpired:
+                print("sora-conformance: the suite did not finish its cleanup in time; killed", file=sys.stderr)
+                child.kill()
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+    return code, (received[0] if received else None)
+
+
 def run(args: argparse.Namespace) -> int:
     extra = [a for a in args.pytest_args if a != "--"]
     if args.list:
         return list_tests(args, extra)
     args.report_dir.mkdir(parents=True, exist_ok=True)
-    code = subprocess.call(pytest_command(args, extra))
-    if not args.no_html and code in (0, 1):
+    report = args.report_dir / "conformance-report.json"
+    report.unlink(missing_ok=True)  # what is there after the run is this run's
+    code, stopped_by = run_child(pytest_command(args, extra))
+    if code == PYTEST_USAGE_ERROR:
+        return 2  # pytest has printed the one line; ours is the documented usage-error code
+    if not args.no_html and stopped_by is None and code in (0, 1):
         make_html(args.report_dir)
-    print(f"sora-conformance: reports in {args.report_dir}/ (conformance-report.md, conformance-report.json, "
-          f"junit.xml{', allure-report/index.html' if (args.report_dir / 'allure-report' / 'index.html').exists() else ''})")
+    written = [name for name in ("conformance-report.md", "conformance-report.json", "junit.xml",
+                                 "allure-report/index.html") if (args.report_dir / name).exists()]
+    if report.exists():
+        print(f"sora-conformance: reports in {args.report_dir}/ ({', '.join(written)})")
+    else:
+        print("sora-conformance: no conformance report was written (the suite stopped before any test ran)",
+              file=sys.stderr)
+    if stopped_by is not None:
+        return 128 + stopped_by  # 130 for SIGINT, 143 for SIGTERM
     return code
 
 

@@ -22,13 +22,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def results_for(path: Path, as_type: str | None) -> Iterator[ItemResult]:
     if path.is_dir():
-        yield from validate_archive_dir(path)
+        found = [r for log in sorted(path.glob("*.jsonl")) if log.is_file() for r in validate_jsonl(log, as_type)]
+        found += list(validate_archive_dir(path))
+        if not any(r.schema != "archive-dir" for r in found):  # no file of Sora's was read: it never passes
+            found = [ItemResult(str(path), error=f"no Sora output found in {path} (no report-*.json, "
+                                                 "archive JSON or webhook log)")]
+        yield from found
+    elif not path.exists():
+        yield ItemResult(str(path), error="no such file or directory")
+    elif not path.is_file():  # a FIFO or a device would block or never end
+        print(f"sora-conformance validate: {path}: not a regular file, skipped", file=sys.stderr)
     elif path.suffix == ".jsonl":
         yield from validate_jsonl(path, as_type)
-    elif path.exists():
-        yield validate_file(path, as_type)
     else:
-        yield ItemResult(str(path), error="no such file or directory")
+        yield validate_file(path, as_type)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -41,6 +48,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"sora-conformance validate: no such file or directory: {', '.join(missing)}", file=sys.stderr)
         return 2
     results = [r for path in args.paths for r in results_for(path, args.as_type)]
+    if not results:
+        print("sora-conformance validate: nothing to validate (no regular file among the paths)", file=sys.stderr)
+        return 1
     failed = [r for r in results if r.fails(args.strict)]
     if args.json:
         print(json.dumps({"valid": not failed, "checked": len(results), "failed": len(failed), "items": [

@@ -38,10 +38,17 @@ def _read_json(path: Path) -> tuple[Any, str | None]:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         return None, f"cannot read: {getattr(exc, 'strerror', None) or exc}"
+    return parse_json(text)
+
+
+def parse_json(text: str | bytes) -> tuple[Any, str | None]:
+    """(value, None) or (None, one-line reason); never raises, however deep or broken the text."""
     try:
         return json.loads(text), None
     except ValueError as exc:
         return None, f"not JSON: {exc}"
+    except RecursionError:
+        return None, "JSON nested too deeply to check"
 
 
 def validate_payload(payload: Any, source: str, as_type: str | None = None, line: int | None = None,
@@ -51,7 +58,10 @@ def validate_payload(payload: Any, source: str, as_type: str | None = None, line
         kind = payload.get("type") if isinstance(payload, dict) else None
         return ItemResult(source, line, None, error=None if kind else "cannot tell which schema applies "
                           "(no recognised type or file name; use --as TYPE)")
-    return ItemResult(source, line, name, validate(payload, name))
+    try:
+        return ItemResult(source, line, name, validate(payload, name))
+    except RecursionError:
+        return ItemResult(source, line, name, error="JSON nested too deeply to check")
 
 
 def validate_file(path: Path, as_type: str | None = None) -> ItemResult:
@@ -73,23 +83,24 @@ def validate_jsonl(path: Path, as_type: str | None = None) -> Iterator[ItemResul
     """One webhook per line (plain, or wrapped under request/payload/body/webhook); blank lines skipped."""
     endpoint = next((e for e in ("session", "event", "auth") if path.name.startswith(e)), None)
     try:
-        handle = path.open(encoding="utf-8")
+        handle = path.open("rb")  # decoded line by line: one bad line is reported, the rest still checked
     except OSError as exc:
         yield ItemResult(str(path), error=f"cannot read: {exc.strerror}")
         return
     with handle:
-        try:
-            for number, text in enumerate(handle, 1):
-                if not text.strip():
-                    continue
-                try:
-                    payload = unwrap(json.loads(text))
-                except ValueError as exc:
-                    yield ItemResult(str(path), number, error=f"not JSON: {exc}")
-                    continue
-                yield validate_payload(payload, str(path), as_type, number, endpoint)
-        except UnicodeDecodeError:
-            yield ItemResult(str(path), error="not UTF-8 text")
+        for number, raw in enumerate(handle, 1):
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                yield ItemResult(str(path), number, error="not UTF-8 text")
+                continue
+            if not text.strip():
+                continue
+            line, error = parse_json(text)
+            if error is not None:
+                yield ItemResult(str(path), number, error=error)
+                continue
+            yield validate_payload(unwrap(line), str(path), as_type, number, endpoint)
 
 
 def recording_dirs(root: Path) -> list[Path]:
@@ -101,7 +112,7 @@ def recording_dirs(root: Path) -> list[Path]:
 def validate_archive_dir(root: Path) -> Iterator[ItemResult]:
     for directory in recording_dirs(root):
         files: dict[str, Any] = {}
-        for path in sorted(directory.glob("*.json")):
+        for path in sorted(p for p in directory.glob("*.json") if p.is_file()):
             result = validate_file(path)
             yield result
             payload, _ = _read_json(path)

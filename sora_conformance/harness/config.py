@@ -54,7 +54,11 @@ class HarnessConfig:
 
 
 def _url(value: str, schemes: tuple[str, ...], what: str) -> str:
-    parts = urlsplit(value)
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018  (raises on a port that is not a number or out of range)
+    except ValueError as exc:
+        raise ConfigError(f"{what} is not a valid URL ({exc}): {value!r}") from None
     if parts.scheme not in schemes or not parts.hostname:
         raise ConfigError(f"{what} must be a {' or '.join(schemes)} URL, got {value!r}")
     return value
@@ -101,7 +105,8 @@ def build_config(options: dict[str, Any], env: dict[str, str] | None = None) -> 
     if not re.fullmatch(r"[A-Za-z0-9_.:@-]{1,100}", prefix):
         raise ConfigError(f"channel prefix {prefix!r} must be 1-100 of A-Z a-z 0-9 _ . : @ -")
     host, port = _listen(options.get("webhook_listen") or "127.0.0.1:0")
-    multiplier = options.get("timeout_multiplier") or 1.0
+    multiplier = options.get("timeout_multiplier")
+    multiplier = 1.0 if multiplier is None else multiplier
     if not 0 < multiplier <= 100:
         raise ConfigError("--timeout-multiplier must be > 0 and <= 100")
     forward = options.get("forward_webhooks") or None

@@ -1,33 +1,27 @@
 """The harness's pytest plugin: options, fixtures, clause selection, verdicts. Logic lives in the modules."""
 from __future__ import annotations
 
-import json
-import os
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from ..catalogue import UnknownClause, load_catalogue
-from ..clients import ClientCrashed, ClientPool
+from ..clients import ClientPool
 from ..reporting import evidence
+from . import judging, leaks
 from .capture import CaptureServer
 from .config import ConfigError, HarnessConfig, build_config
-from .expectations import Expectations, load_expectations
+from .expectations import load_expectations
 from .hub import CaptureHub, register
-from .profile import TargetProfile, load_profile
+from .items import CHECKER, CONFIG, EXPECTATIONS, PROFILE, SCENARIO, clauses_of
+from .preflight import check_api, check_signaling
+from .profile import TargetProfile, resolve_profile
 from .scenario import Scenario
-from .target import SoraApi
-from .targets import EMBEDDED_PROFILE, Targets
-from .verdict import Checker, ClauseFailure, HarnessError, Verdict
+from .targets import Targets
+from .verdict import Checker, ClauseFailure, HarnessError
 
-CONFIG = pytest.StashKey[HarnessConfig]()
-EXPECTATIONS = pytest.StashKey[Expectations]()
-CHECKER = pytest.StashKey[Checker]()
-SCENARIO = pytest.StashKey[Scenario]()
 HUB = pytest.StashKey[CaptureHub]()
-CALL_PASSED = pytest.StashKey[bool]()
 HUB_KEY = "sora_capture_hub"
 
 
@@ -58,6 +52,7 @@ def pytest_configure(config: pytest.Config) -> None:
     options = {name: config.getoption(name) for name in names}
     try:
         harness = build_config(options)
+        config.stash[PROFILE] = resolve_profile(harness)
         config.stash[EXPECTATIONS] = load_expectations(harness.expectations_path)
         for clause in harness.clauses:
             load_catalogue().get(clause)
@@ -74,6 +69,8 @@ def pytest_configure(config: pytest.Config) -> None:
     if harness.secret_key:
         evidence.register_secret(harness.secret_key)
     config.stash[CONFIG] = harness
+    config.pluginmanager.register(judging, "sora-conformance-judging")
+    config.pluginmanager.register(leaks, "sora-conformance-leaks")
     if _distributing(config) and harness.webhook_port != 0:
         # Workers cannot all bind the one address the target posts to: the controller owns it.
         try:
@@ -102,10 +99,6 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         hub.stop()
 
 
-def clauses_of(item: pytest.Item) -> list[str]:
-    return [c for mark in item.iter_markers("clause") for c in mark.args]
-
-
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     catalogue = load_catalogue()
     for item in items:
@@ -126,17 +119,8 @@ def harness_config(pytestconfig: pytest.Config) -> HarnessConfig:
 
 
 @pytest.fixture(scope="session")
-def target_profile(harness_config: HarnessConfig) -> TargetProfile:
-    if harness_config.profile_path is not None:
-        profile = load_profile(harness_config.profile_path)
-        if harness_config.embedded:  # the emulator's own capabilities always hold
-            return EMBEDDED_PROFILE
-        if harness_config.archive_dir is None and profile.archive_dir:
-            return TargetProfile(**{**profile.__dict__, "archive_dir": False})
-        return profile
-    if harness_config.embedded:
-        return EMBEDDED_PROFILE
-    return TargetProfile(name="unprofiled-target", archive_dir=harness_config.archive_dir is not None)
+def target_profile(pytestconfig: pytest.Config) -> TargetProfile:
+    return pytestconfig.stash[PROFILE]
 
 
 @pytest.fixture(scope="session")
@@ -163,39 +147,14 @@ def targets(harness_config: HarnessConfig, capture: CaptureServer, target_profil
     all_targets = Targets(harness_config, capture, target_profile)
     try:
         main = all_targets.main()
-        SoraApi(main.api_url, dict(harness_config.api_headers), timeout=10).reachable()
+        check_api(main.api_url, dict(harness_config.api_headers), harness_config.timeout(10))
+        check_signaling(main.signaling_urls, harness_config.timeout(10))
     except HarnessError as exc:
         all_targets.stop()
         pytest.exit(f"sora-conformance: {exc}", returncode=2)
     yield all_targets
-    leaks = leak_check(all_targets, capture, harness_config, target_profile)
-    request.config.stash[LEAKS] = leaks
+    leaks.record(request.config, leaks.leak_check(all_targets, capture, harness_config, target_profile))
     all_targets.stop()
-
-
-LEAKS = pytest.StashKey[list[str]]()
-
-
-def leak_check(targets: Targets, capture: CaptureServer, config: HarnessConfig, profile: TargetProfile) -> list[str]:
-    """Sessions of this run still alive once the destroy delay has passed are leaks."""
-    leaks: list[str] = []
-    for target in targets.started():
-        api = SoraApi(target.api_url, dict(config.api_headers), timeout=10)
-        try:
-            sessions = api.list_sessions()
-        except Exception as exc:
-            leaks.append(f"{target.name}: ListSessions failed: {exc}")
-            continue
-        for session in sessions if isinstance(sessions, list) else []:
-            channel = session.get("channel_id", "") if isinstance(session, dict) else ""
-            if not channel.startswith(config.run_prefix):
-                continue  # never touch what is not ours
-            try:
-                capture.wait_for("session.destroyed", channel, clause="REC-STOP-ON-DESTROY",
-                                 timeout=config.timeout(profile.session_destroy_delay + 10))
-            except AssertionError:
-                leaks.append(f"{target.name}: session {session.get('session_id')} of {channel} is still alive")
-    return leaks
 
 
 @pytest.fixture(scope="session")
@@ -252,88 +211,9 @@ def contract_violations(scenario: Scenario, capture: CaptureServer, checker: Che
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
-    config = item.config.stash[CONFIG]
-    profile_caps = None
+    profile = item.config.stash[PROFILE]
+    capabilities = profile.capabilities() | ({"legacy_recording"} if item.config.stash[CONFIG].embedded else set())
     for clause_id in clauses_of(item):
         clause = load_catalogue().get(clause_id)
-        if clause.capability is None:
-            continue
-        if profile_caps is None:
-            profile = _profile_for(item.config, config)
-            profile_caps = profile.capabilities() | ({"legacy_recording"} if config.embedded else set())
-        if clause.capability not in profile_caps:
-            pytest.skip(f"unsupported: {_profile_for(item.config, config).missing_reason(clause.capability)}")
-
-
-def _profile_for(pyconfig: pytest.Config, config: HarnessConfig) -> TargetProfile:
-    if config.embedded:
-        return EMBEDDED_PROFILE
-    if config.profile_path is not None:
-        profile = load_profile(config.profile_path)
-        if config.archive_dir is None and profile.archive_dir:
-            return TargetProfile(**{**profile.__dict__, "archive_dir": False})
-        return profile
-    return TargetProfile(name="unprofiled-target", archive_dir=config.archive_dir is not None)
-
-
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> Iterator[None]:
-    outcome: Any = yield
-    report: pytest.TestReport = outcome.get_result()
-    if call.excinfo is not None and call.excinfo.errisinstance(ClientCrashed):
-        report.longrepr = f"sora-sdk client crashed: {call.excinfo.value}"
-    clauses = clauses_of(item)
-    checker = item.stash.get(CHECKER, None)
-    expectation = item.config.stash[EXPECTATIONS].lookup(item.nodeid, clauses)
-    phase_to_judge = report.when == "call" or (report.when == "setup" and (report.failed or report.skipped)) \
-        or (report.when == "teardown" and (report.failed or expectation is not None))
-    if phase_to_judge:
-        verdict = _verdict(report, checker)
-        if expectation is not None and report.when != "setup":
-            verdict = _apply_expectation(item, report, expectation, verdict)
-        report.user_properties.append(("clauses", clauses))
-        report.user_properties.append(("verdict", verdict.value))
-        scenario = item.stash.get(SCENARIO, None)
-        if scenario is not None:
-            report.user_properties.append(("channel", scenario.channels[0] if scenario.channels else None))
-            report.user_properties.append(("session_ids", sorted({c.session_id for c in scenario.clients
-                                                                  if c.session_id})))
-    if report.when == "teardown" and checker is not None:
-        report.user_properties.append(("warnings", [w.as_dict() for w in checker.warnings]))
-
-
-def _apply_expectation(item: pytest.Item, report: pytest.TestReport, expectation: Any, verdict: Verdict) -> Verdict:
-    """A listed test that fails is a known failure; one that passes call *and* teardown (where the contract
-    checks of its webhooks run) is stale, and fails the run."""
-    if report.failed:
-        report.outcome = "skipped"
-        report.wasxfail = f"known failure: {expectation.describe()}"
-        return Verdict.KNOWN_FAILURE
-    if report.when == "call":
-        item.stash[CALL_PASSED] = report.passed
-        return verdict
-    if item.stash.get(CALL_PASSED, False):
-        report.outcome = "failed"
-        report.longrepr = f"stale expectation: {expectation.describe()} - the test now passes; remove the entry"
-        return Verdict.STALE_EXPECTATION
-    return Verdict.KNOWN_FAILURE  # the call already failed as expected
-
-
-def _verdict(report: pytest.TestReport, checker: Checker | None) -> Verdict:
-    if report.skipped:  # the harness skips only for a capability the target profile lacks
-        return Verdict.UNSUPPORTED
-    if report.failed:
-        return Verdict.ERROR if report.when == "setup" else Verdict.FAIL
-    if checker is not None and checker.warnings:
-        return Verdict.WARN
-    return Verdict.PASS
-
-
-def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    leaks = session.config.stash.get(LEAKS, [])
-    if not leaks:
-        return
-    report_dir = Path(session.config.getoption("report_dir", default="reports") or "reports")
-    report_dir.mkdir(parents=True, exist_ok=True)
-    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
-    (report_dir / f"leaks-{worker}.json").write_text(json.dumps(leaks, indent=2))
+        if clause.capability is not None and clause.capability not in capabilities:
+            pytest.skip(f"unsupported: {profile.missing_reason(clause.capability)}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from .config import HarnessConfig
 from .yamlfile import load_checked_yaml
 
 
@@ -39,3 +40,22 @@ def load_profile(path: Path) -> TargetProfile:
     data = load_checked_yaml(path, "target-profile.schema.json", "--target-profile")
     fields = {k: v for k, v in data.items() if k != "notes"}
     return TargetProfile(**fields)
+
+
+# The embedded emulator behaves like Sora 2025.2 (legacy recording removed); a second instance with
+# legacy recording enabled stands in for a 2023.2-2025.1 server for the side-by-side clauses.
+EMBEDDED_PROFILE = TargetProfile(name="embedded-emulator", legacy_recording="removed", archive_dir=True,
+                                 auth_webhook=True, session_destroy_delay=0.3, sora_version="emulator")
+
+
+def resolve_profile(config: HarnessConfig) -> TargetProfile:
+    """The profile the run judges by, read once (a bad file is a usage error, raised as ConfigError).
+    The embedded emulator's own capabilities always hold; archive_dir needs --archive-dir to be readable."""
+    profile = load_profile(config.profile_path) if config.profile_path is not None else None
+    if config.embedded:
+        return EMBEDDED_PROFILE
+    if profile is None:
+        return TargetProfile(name="unprofiled-target", archive_dir=config.archive_dir is not None)
+    if config.archive_dir is None and profile.archive_dir:
+        return TargetProfile(**{**profile.__dict__, "archive_dir": False})
+    return profile

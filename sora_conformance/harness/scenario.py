@@ -88,9 +88,22 @@ class Scenario:
         return self.api.call(target, body)
 
     def start_recording(self, channel: str, **params: Any) -> Any:
-        answer = self.api.start_recording(channel, **params)
+        """StartRecording as a step: a refusal here breaks API-START-RENAMED, not the test's own clause."""
+        try:
+            answer = self.api.start_recording(channel, **params)
+        except TargetError as exc:
+            raise ClauseFailure("API-START-RENAMED", "StartRecording on a live session was not accepted", "2xx",
+                                {"status": exc.status, "body": exc.exchange.response}) from None
         self.recording_channels.add(channel)
         return answer
+
+    def stop_recording(self, channel: str) -> Any:
+        """StopRecording as a step: a refusal here breaks API-STOP-RENAMED, not the test's own clause."""
+        try:
+            return self.api.stop_recording(channel)
+        except TargetError as exc:
+            raise ClauseFailure("API-STOP-RENAMED", "StopRecording of a running recording was not accepted", "2xx",
+                                {"status": exc.status, "body": exc.exchange.response}) from None
 
     def _record_exchange(self, exchange: Exchange) -> None:
         self.exchanges.append(exchange)
@@ -152,7 +165,7 @@ class Scenario:
         """recording.started as it came, or recording.report once StopRecording has ended the recording."""
         if kind == "recording.started":
             return rec.started
-        self.api.stop_recording(rec.channel)
+        self.stop_recording(rec.channel)
         return self.report_webhook(rec, clause)
 
     def report_webhook(self, rec: Recorded, clause: str, timeout: float = WEBHOOK_TIMEOUT) -> Captured:
@@ -205,9 +218,12 @@ class Scenario:
         return self.checker.check(clause, condition, title, expected, actual)
 
     def refused(self, exchange: Exchange, clause: str, what: str) -> None:
-        """A call the clause says must be refused: non-2xx; the error body shape is a should (API-ERROR-TYPE)."""
-        self.check(clause, not exchange.ok, f"{what} was accepted", "a 4xx refusal",
-                   {"status": exchange.status, "body": exchange.response})
+        """A call the clause says must be refused: a 4xx. A 5xx is a server error, not a refusal; the error
+        body shape is a should (API-ERROR-TYPE)."""
+        seen = {"status": exchange.status, "body": exchange.response}
+        self.check(clause, exchange.status < 500, f"server error instead of a refusal of {what}", "a 4xx refusal",
+                   seen)
+        self.check(clause, 400 <= exchange.status < 500, f"{what} was accepted", "a 4xx refusal", seen)
         body = exchange.response
         self.check("API-ERROR-TYPE", 400 <= exchange.status < 500 and isinstance(body, dict)
                    and isinstance(body.get("error_type"), str), f"refusal of {what} has no error_type",

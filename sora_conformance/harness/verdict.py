@@ -2,20 +2,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
 from typing import Any
 
 from ..catalogue import load_catalogue
-
-
-class Verdict(str, Enum):
-    PASS = "pass"
-    FAIL = "fail"
-    WARN = "warn"
-    UNSUPPORTED = "unsupported"
-    KNOWN_FAILURE = "known-failure"
-    STALE_EXPECTATION = "stale-expectation"
-    ERROR = "error"
+from ..verdicts import Verdict, worst  # noqa: F401  (re-exported for the harness)
 
 
 class HarnessError(Exception):
@@ -25,13 +15,11 @@ class HarnessError(Exception):
 class ClauseFailure(AssertionError):
     """The target broke a clause. Carries what was acceptable and what was seen."""
 
-    def __init__(self, clause: str, title: str, expected: list[str] | str, actual: Any = None,
-                 evidence: Any = None) -> None:
+    def __init__(self, clause: str, title: str, expected: list[str] | str, actual: Any = None) -> None:
         self.clause = clause
         self.title = title
         self.expected = [expected] if isinstance(expected, str) else list(expected)
         self.actual = actual
-        self.evidence = evidence
         c = load_catalogue().get(clause)
         lines = [f"[{clause}] {title}", f"  clause ({c.level}, evidence {c.evidence}): {c.statement}",
                  "  expected: " + " | ".join(self.expected)]

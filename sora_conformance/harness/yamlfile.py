@@ -16,7 +16,7 @@ def load_checked_yaml(path: Path, meta_schema: str, option: str, hint: str = "")
     """The file's content, or ConfigError naming the option, the file and the first problem."""
     try:
         data: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise ConfigError(f"{option} {path}: cannot read: {exc}") from None
     schema = json.loads((schemas_dir() / "meta" / meta_schema).read_text())
     error = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(schema).iter_errors(data))

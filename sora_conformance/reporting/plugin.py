@@ -3,7 +3,6 @@ and the exit code that follows the verdict. It only reads what tests report; it 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,8 +12,11 @@ import pytest
 
 from .. import __version__
 from ..catalogue import load_catalogue
+from ..markers import clauses_of
+from ..verdicts import worst
 from . import summary
-from .results import TestResult, clause_results, gate, verdict_for_clause, worst
+from .completeness import Completeness
+from .results import TestResult, clause_results, gate, verdict_for_clause
 
 SEVERITY = {"must": "critical", "should": "normal", "info": "minor"}
 
@@ -33,32 +35,36 @@ class ConformanceReporter:
         self.t0 = time.monotonic()
         self.expected_per_clause: dict[str, int] = {}
         self.announced: set[str] = set()
+        self.completeness = Completeness()
 
     # --- gathering ------------------------------------------------------------------------------------
-    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
-        for item in items:
-            for clause in {c for m in item.iter_markers("clause") for c in m.args}:
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        """What the run set out to judge (after --clause / -k selection)."""
+        for item in session.items:
+            clauses = clauses_of(item)
+            self.completeness.expect(item.nodeid, clauses)
+            for clause in clauses:
                 self.expected_per_clause[clause] = self.expected_per_clause.get(clause, 0) + 1
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_xdist_node_collection_finished(self, node: Any, ids: list[str]) -> None:
+        self.completeness.expect_ids(ids)  # the controller collects nothing itself under xdist
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         props = dict(report.user_properties)
         if not props and report.when != "call":
             return
         test = self.tests.setdefault(report.nodeid, TestResult(report.nodeid))
-        message = None
+        message: str | None = None
         if report.failed:
-            message = report.longreprtext.strip().splitlines()[-1] if report.longreprtext else None
-            text = report.longreprtext or ""
-            if "[" in text and "] " in text:  # a ClauseFailure starts with "[CLAUSE-ID] title"
-                start = text.find("[")
-                candidate = text[start + 1:text.find("]", start)]
-                if candidate in load_catalogue():
-                    test.failed_clause = candidate
-                    message = text[start:].splitlines()[0]
+            lines = (report.longreprtext or "").strip().splitlines()
+            message = str(props.get("error") or props.get("failure") or (lines[-1] if lines else "")) or None
         elif report.skipped:
             message = getattr(report, "wasxfail", None) or (str(report.longrepr[-1]) if isinstance(
                 report.longrepr, tuple) else None)
         test.absorb(report.when, report.outcome, report.duration, props, message)
+        if props.get("verdict"):
+            self.completeness.judged(report.nodeid, test.clauses)
         if report.when == "teardown":
             self._announce_finished_clauses()
 
@@ -90,39 +96,45 @@ class ConformanceReporter:
     # --- the summary -------------------------------------------------------------------------------------
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
+        if self.config.option.collectonly:
+            return  # nothing was meant to run
         if hasattr(self.config, "workerinput"):
             return  # an xdist worker: the controller writes the report from the forwarded results
-        if not any(t.clauses for t in self.tests.values()):
+        if not self.completeness.conformance_run and not any(t.clauses for t in self.tests.values()):
             return  # not a conformance run (e.g. the project's own tests)
         report_dir = Path(self.config.getoption("report_dir"))
-        leaks = read_leaks(report_dir)
+        from ..harness.leaks import leaks_of_run  # the harness's finding, read once the run is over
+
+        leaks = leaks_of_run(self.config)
         catalogue = load_catalogue()
         clauses = clause_results(catalogue, list(self.tests.values()))
         strict = bool(self.config.getoption("strict"))
         passed, reasons = gate(clauses, strict, leaks)
+        incomplete = self.completeness.incomplete(int(exitstatus), session)
+        verdict = "incomplete" if incomplete else "pass" if passed else "fail"
         if not self.config.getoption("no_conformance_report"):
             covered = {c.id for c in clauses}
             not_covered = [c.id for c in catalogue if c.id not in covered and "scenario" in c.coverage]
-            report = summary.build_report(self.meta(), clauses, not_covered, passed, reasons, leaks)
+            report = summary.build_report(self.meta(), clauses, not_covered, verdict, reasons, leaks, incomplete)
             report_dir.mkdir(parents=True, exist_ok=True)
             summary.write_json(report_dir / "conformance-report.json", report)
             (report_dir / "conformance-report.md").write_text(summary.render_markdown(report), encoding="utf-8")
-        if int(exitstatus) == 0 and not passed:  # never lowers pytest's own status (errors stay errors)
+        if int(exitstatus) == 0 and verdict != "pass":  # never lowers pytest's own status (errors stay errors)
             session.exitstatus = 1
-        self.reasons = reasons
-        self.passed = passed
+        self.reasons = ([incomplete.headline()] if incomplete else []) + reasons
+        self.verdict = verdict
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
-        if not hasattr(self, "passed"):
+        if not hasattr(self, "verdict"):
             return
-        terminalreporter.write_sep("=", "sora recording conformance: " + ("PASS" if self.passed else "FAIL"))
+        terminalreporter.write_sep("=", f"sora recording conformance: {self.verdict.upper()}")
         for reason in self.reasons:
             terminalreporter.write_line(f"  {reason}")
         if not self.config.getoption("no_conformance_report"):
             terminalreporter.write_line(f"  report: {Path(self.config.getoption('report_dir')) / 'conformance-report.md'}")
 
     def meta(self) -> dict[str, Any]:
-        from ..harness.plugin import CONFIG, _profile_for
+        from ..harness.items import CONFIG, PROFILE
 
         harness = self.config.stash.get(CONFIG, None)
         target: dict[str, Any] = {"description": "embedded emulator"}
@@ -133,10 +145,8 @@ class ConformanceReporter:
                           "signaling_urls": list(harness.signaling_urls),
                           "api_headers": harness.redacted_headers()}
             target["channel_prefix"] = harness.run_prefix
-            try:
-                profile = _profile_for(self.config, harness).__dict__
-            except Exception:
-                profile = {}
+            resolved = self.config.stash.get(PROFILE, None)
+            profile = dict(resolved.__dict__) if resolved is not None else {}
             target["faults"] = list(harness.emulator_faults)
         return {"suite": {"name": "sora-recording-conformance", "version": __version__},
                 "target": target, "profile": profile, "strict": bool(self.config.getoption("strict")),
@@ -151,7 +161,7 @@ def label_test(item: pytest.Item) -> None:
         import allure
     except ImportError:
         return
-    ids = [c for m in item.iter_markers("clause") for c in m.args]
+    ids = clauses_of(item)
     catalogue = load_catalogue()
     clauses = [catalogue.get(i) for i in ids if i in catalogue]
     if not clauses:
@@ -169,17 +179,6 @@ def label_test(item: pytest.Item) -> None:
             f"**{c.id}** ({c.level}, evidence {c.evidence}): {c.statement}\n\nSource: {c.source}" for c in clauses))
     except Exception:  # labels are decoration: never fail a test over them
         pass
-
-
-def read_leaks(report_dir: Path) -> list[str]:
-    leaks: list[str] = []
-    for path in sorted(report_dir.glob("leaks-*.json")):
-        try:
-            leaks += json.loads(path.read_text())
-        except (OSError, ValueError):
-            leaks.append(f"unreadable leak file {path.name}")
-        path.unlink(missing_ok=True)
-    return leaks
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -5,13 +5,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..catalogue import Catalogue
-
-# Worst first: a clause takes the worst verdict among its tests.
-SEVERITY = ["error", "stale-expectation", "fail", "known-failure", "warn", "pass", "unsupported"]
-
-
-def worst(verdicts: list[str]) -> str:
-    return min(verdicts, key=SEVERITY.index) if verdicts else "unsupported"
+from ..verdicts import Verdict, worst
 
 
 @dataclass
@@ -21,7 +15,8 @@ class TestResult:
     clauses: list[str] = field(default_factory=list)
     verdicts: list[str] = field(default_factory=list)  # one per reported phase
     warnings: list[dict[str, str]] = field(default_factory=list)
-    failed_clause: str | None = None
+    failed_clause: str | None = None  # the clause whose check stopped the test (from the ClauseFailure)
+    error: str | None = None  # why the test could not judge (verdict error), one line
     duration: float = 0.0
     outcome: str = "passed"
     channel: str | None = None
@@ -30,7 +25,7 @@ class TestResult:
 
     @property
     def verdict(self) -> str:
-        verdict = worst(self.verdicts) if self.verdicts else "pass"
+        verdict = worst(self.verdicts) if self.verdicts else Verdict.NOT_JUDGED.value  # never a vacuous pass
         if verdict == "pass" and self.warnings:
             return "warn"
         return verdict
@@ -47,6 +42,7 @@ class TestResult:
             self.verdicts.append(props["verdict"])
         self.warnings += props.get("warnings") or []
         self.failed_clause = props.get("failed_clause") or self.failed_clause
+        self.error = props.get("error") or self.error
         self.channel = props.get("channel") or self.channel
         self.session_ids = props.get("session_ids") or self.session_ids
         if message and outcome != "passed":
@@ -55,17 +51,18 @@ class TestResult:
     def as_dict(self) -> dict[str, Any]:
         return {"nodeid": self.nodeid, "outcome": self.outcome, "verdict": self.verdict,
                 "duration_s": round(self.duration, 3), "warnings": self.warnings, "channel": self.channel,
-                "failed_clause": self.failed_clause, "message": self.message}
+                "failed_clause": self.failed_clause, "error": self.error, "message": self.message}
 
 
 def verdict_for_clause(clause_id: str, test: TestResult) -> str:
-    """A test's verdict as it counts for one of its clauses: a failure belongs to the clause that failed."""
+    """A test's verdict as it counts for one of its clauses. A failure belongs to the clause whose check
+    failed; the test's other clauses were not judged, since the test stopped before it ran to the end."""
     verdict = test.verdict
-    if verdict == "fail" and test.failed_clause and test.failed_clause != clause_id:
-        return "pass" if clause_id not in [w["clause"] for w in test.warnings] else "warn"
-    if verdict == "warn" and not any(w.get("clause") == clause_id for w in test.warnings) and test.verdicts \
-            and worst(test.verdicts) == "pass":
-        return "pass"
+    stopped_by_other = test.failed_clause is not None and test.failed_clause != clause_id
+    if verdict in (Verdict.FAIL, Verdict.KNOWN_FAILURE) and stopped_by_other:
+        return Verdict.NOT_JUDGED.value
+    if verdict == Verdict.WARN and test.warnings and not any(w.get("clause") == clause_id for w in test.warnings):
+        return Verdict.PASS.value  # the warnings were about other clauses; they count there
     return verdict
 
 
@@ -97,7 +94,10 @@ class ClauseResult:
 def clause_results(catalogue: Catalogue, tests: list[TestResult]) -> list[ClauseResult]:
     out = []
     for clause in catalogue:
-        mine = [t for t in tests if clause.id in t.clauses]
+        # a test that stopped on (or warned about) a clause it is not tagged with, e.g. a refused precondition
+        # step, counts for that clause too
+        mine = [t for t in tests if clause.id in t.clauses or t.failed_clause == clause.id
+                or any(w.get("clause") == clause.id for w in t.warnings)]
         if mine:
             out.append(ClauseResult(clause.id, clause.level, clause.evidence, clause.area, clause.statement,
                                     clause.source, mine))
@@ -105,11 +105,15 @@ def clause_results(catalogue: Catalogue, tests: list[TestResult]) -> list[Clause
 
 
 def gate(clauses: list[ClauseResult], strict: bool, leaks: list[str]) -> tuple[bool, list[str]]:
-    """The CI gate: passes only when no must-level clause fails and no expectation is stale."""
+    """The CI gate: passes only when no must-level clause fails, every test could judge, and no expectation
+    is stale. (An incomplete run is refused before the gate: see `Completeness`.)"""
     reasons = []
     for c in clauses:
         v = c.verdict
-        if v in ("fail", "error") and (c.level == "must" or strict):
+        if v == Verdict.ERROR:
+            reasons.append(f"{c.id} ({c.level}) could not be judged: " +
+                           "; ".join(sorted({t.error or "error" for t in c.tests if t.verdict == Verdict.ERROR})))
+        elif v == Verdict.FAIL and (c.level == "must" or strict):
             reasons.append(f"{c.id} ({c.level}) {v}")
         elif v == "stale-expectation":
             reasons.append(f"{c.id}: stale expectation (the expected failure now passes)")

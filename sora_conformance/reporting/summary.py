@@ -6,21 +6,37 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from ..verdicts import ICON, Verdict
+from .completeness import Incomplete
 from .results import ClauseResult
 
-ICON = {"pass": "✅ pass", "fail": "❌ fail", "error": "❌ error", "warn": "⚠️ warn", "unsupported": "➖ unsupported",
-        "known-failure": "🟡 known-failure", "stale-expectation": "❌ stale-expectation"}
+HEADLINE = {"pass": "PASS", "fail": "FAIL", "incomplete": "INCOMPLETE (not a pass)"}
 
 
 def summary_counts(clauses: list[ClauseResult]) -> dict[str, int]:
     return dict(Counter(c.verdict for c in clauses))
 
 
-def build_report(meta: dict[str, Any], clauses: list[ClauseResult], not_covered: list[str], passed_gate: bool,
-                 reasons: list[str], leaks: list[str]) -> dict[str, Any]:
-    return meta | {"verdict": "pass" if passed_gate else "fail", "gate_reasons": reasons,
+def could_not_judge(clauses: list[ClauseResult]) -> list[dict[str, str]]:
+    """Tests that could not judge (verdict error), each once, with the one-line reason."""
+    seen: dict[str, str] = {}
+    for c in clauses:
+        for t in c.tests:
+            if t.verdict == Verdict.ERROR:
+                seen[t.nodeid] = t.error or t.message or "error"
+    return [{"nodeid": n, "reason": r} for n, r in seen.items()]
+
+
+def build_report(meta: dict[str, Any], clauses: list[ClauseResult], not_covered: list[str], verdict: str,
+                 reasons: list[str], leaks: list[str], incomplete: Incomplete | None = None) -> dict[str, Any]:
+    errors = could_not_judge(clauses)
+    broken = [c.id for c in clauses if c.verdict == Verdict.FAIL]
+    return meta | {"verdict": verdict, "incomplete": incomplete.as_dict() if incomplete else None,
+                   "gate_reasons": reasons,
                    "summary": {"clauses": len(clauses), **summary_counts(clauses),
-                               "tests": sum(len(c.tests) for c in clauses)},
+                               "tests": len({t.nodeid for c in clauses for t in c.tests}),
+                               "clauses_broken_by_target": len(broken), "tests_could_not_judge": len(errors)},
+                   "could_not_judge": errors,
                    "clauses": [c.as_dict() for c in clauses], "clauses_without_tests": not_covered, "leaks": leaks}
 
 
@@ -30,7 +46,14 @@ def write_json(path: Path, report: dict[str, Any]) -> None:
 
 def render_markdown(report: dict[str, Any]) -> str:
     target = report.get("target", {})
-    lines = [f"# Sora recording conformance: {'PASS' if report['verdict'] == 'pass' else 'FAIL'}", "",
+    lines = [f"# Sora recording conformance: {HEADLINE.get(report['verdict'], report['verdict'].upper())}", ""]
+    incomplete = report.get("incomplete")
+    if incomplete:
+        lines += [f"**The run is incomplete ({incomplete['reason']})**: {len(incomplete['tests_not_run'])} of "
+                  f"{incomplete['tests_total']} tests did not run. Clauses not judged: "
+                  + (", ".join(incomplete["clauses_not_judged"]) or "unknown (see the tests below)"), ""]
+        lines += [f"- not run: `{n}`" for n in incomplete["tests_not_run"][:50]] + [""]
+    lines += [
              f"- Target: {target.get('description', '?')}",
              f"- Profile: {report.get('profile', {}).get('name', '?')}",
              f"- Suite: {report['suite']['name']} {report['suite']['version']}",
@@ -38,6 +61,10 @@ def render_markdown(report: dict[str, Any]) -> str:
     counts = report["summary"]
     lines.append("Clauses: " + ", ".join(f"{counts[k]} {k}" for k in ICON if counts.get(k)) +
                  f" ({counts['tests']} tests)")
+    lines.append(f"The target broke {counts.get('clauses_broken_by_target', 0)} clauses; "
+                 f"{counts.get('tests_could_not_judge', 0)} tests could not judge (harness or reachability).")
+    for error in report.get("could_not_judge", []):
+        lines.append(f"- could not judge `{error['nodeid']}`: {error['reason']}")
     if report["gate_reasons"]:
         lines += ["", "Why the gate failed:", *[f"- {r}" for r in report["gate_reasons"]]]
     lines += ["", "| Clause | Level | Evidence | Verdict | Tests | Statement |", "|---|---|---|---|---|---|"]

@@ -42,6 +42,8 @@ async def dispatch(ctx: Context, path: str, headers: dict[str, str], raw: bytes)
         body = exc.body()
         if ctx.app.faults.on("error-without-error-type"):
             body.pop("error_type")
+        if ctx.app.faults.on("refusal-as-server-error"):
+            return 500, body
         return exc.status, body
     except Exception as exc:  # a bug of ours still answers 400 with a reason, never a 500 or a crash
         log.exception("API handler failed")

@@ -102,3 +102,42 @@ def test_clauses_command_prints_the_catalogue(capsys):
     assert main(["clauses", "--json"]) == 0
     clauses = json.loads(capsys.readouterr().out)
     assert any(c["id"] == "BLOCK-AUTH" and c["evidence"] == "seed" for c in clauses)
+
+
+@pytest.mark.parametrize("layout", ["empty", "junk", "media-only"])
+def test_a_directory_without_sora_output_never_passes(tmp_path, capsys, layout):
+    if layout == "junk":
+        (tmp_path / "notes.txt").write_text("hello")
+        (tmp_path / "sub").mkdir()
+    elif layout == "media-only":
+        (tmp_path / "rec").mkdir()
+        (tmp_path / "rec" / "archive-X.webm").write_bytes(b"\x1a\x45\xdf\xa3")
+    code, out, _ = run(capsys, tmp_path)
+    assert code == 1 and f"no Sora output found in {tmp_path}" in out
+
+
+def test_deeply_nested_json_is_one_error_and_the_rest_is_still_checked(tmp_path, capsys):
+    (tmp_path / "deep.json").write_text("[" * 100_000)
+    good = tmp_path / "started.json"
+    good.write_text(json.dumps(valid("recording.started")))
+    code, out, _ = run(capsys, tmp_path / "deep.json", good)
+    assert code == 1 and "deep.json: ERROR JSON nested too deeply" in out and "2 checked" in out
+
+
+def test_a_log_line_that_is_not_utf8_is_reported_with_its_line_and_the_rest_checked(tmp_path, capsys):
+    log = tmp_path / "session_webhook.jsonl"
+    started = json.dumps(valid("recording.started")).encode()
+    log.write_bytes(started + b"\n\xff\xfe broken\n" + started + b"\n")
+    code, out, _ = run(capsys, log)
+    assert code == 1 and f"{log}:2: ERROR not UTF-8 text" in out and "3 checked" in out
+
+
+def test_a_fifo_is_skipped_with_a_note_instead_of_hanging(tmp_path, capsys):
+    import os
+
+    fifo = tmp_path / "pipe.json"
+    os.mkfifo(fifo)
+    good = tmp_path / "started.json"
+    good.write_text(json.dumps(valid("recording.started")))
+    code, out, err = run(capsys, fifo, good)
+    assert code == 0 and "not a regular file, skipped" in err and "1 checked" in out

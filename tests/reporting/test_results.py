@@ -12,11 +12,34 @@ def test_a_clause_takes_the_worst_verdict_of_its_tests():
     assert worst(["known-failure", "pass"]) == "known-failure" and worst(["stale-expectation", "fail"]) == "stale-expectation"
 
 
-def test_a_failure_belongs_to_the_clause_that_failed():
+def test_a_failure_belongs_to_the_clause_that_failed_and_leaves_the_others_not_judged():
     tests = [result("t1", ["EXPIRE-ABSENT-WHEN-UNSET", "EXPIRED-AT-ABSENT-WHEN-UNSET"], "fail",
                     failed_clause="EXPIRED-AT-ABSENT-WHEN-UNSET")]
     verdicts = {c.id: c.verdict for c in clause_results(load_catalogue(), tests)}
-    assert verdicts == {"EXPIRE-ABSENT-WHEN-UNSET": "pass", "EXPIRED-AT-ABSENT-WHEN-UNSET": "fail"}
+    assert verdicts == {"EXPIRE-ABSENT-WHEN-UNSET": "not-judged", "EXPIRED-AT-ABSENT-WHEN-UNSET": "fail"}
+
+
+def test_a_clause_passes_only_through_a_test_that_ran_to_the_end():
+    tests = [result("t1", ["EXPIRE-ABSENT-WHEN-UNSET", "EXPIRED-AT-ABSENT-WHEN-UNSET"], "fail",
+                    failed_clause="EXPIRED-AT-ABSENT-WHEN-UNSET"),
+             result("t2", ["EXPIRE-ABSENT-WHEN-UNSET"], "pass")]
+    verdicts = {c.id: c.verdict for c in clause_results(load_catalogue(), tests)}
+    assert verdicts["EXPIRE-ABSENT-WHEN-UNSET"] == "not-judged"
+    assert clause_results(load_catalogue(), [result("t", ["SESSION-NEW-ID"])])[0].verdict == "not-judged"
+
+
+def test_a_failed_precondition_step_fails_its_own_clause_even_when_untagged():
+    tests = [result("t1", ["WH-REC-SESSION-ID"], "fail", failed_clause="API-START-RENAMED")]
+    verdicts = {c.id: c.verdict for c in clause_results(load_catalogue(), tests)}
+    assert verdicts == {"API-START-RENAMED": "fail", "WH-REC-SESSION-ID": "not-judged"}
+    assert not gate(clause_results(load_catalogue(), tests), False, [])[0]
+
+
+def test_errors_fail_the_gate_with_their_reason_at_any_level():
+    t = result("t", ["API-ERROR-TYPE"], "error")
+    t.error = "HarnessError: cannot reach the Sora API"
+    passed, reasons = gate(clause_results(load_catalogue(), [t]), False, [])
+    assert not passed and "cannot reach the Sora API" in reasons[0]
 
 
 def test_warnings_make_a_passing_test_warn():

@@ -1,5 +1,6 @@
 """The suite proves itself: it passes against the clean emulator and fails against every seeded fault,
 in the tests of the clause that fault breaks."""
+import json
 import re
 import subprocess
 import sys
@@ -15,8 +16,9 @@ ROWS: list[tuple[str, str, str, str]] = []
 
 
 def run_suite(*args: str, timeout: float = 600) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "pytest", str(REPO_ROOT / "suites"), "-q", "-p", "no:cacheprovider",
-               "--no-conformance-report", *args]
+    if not any(a.startswith("--report-dir") for a in args):
+        args = ("--no-conformance-report", *args)
+    command = [sys.executable, "-m", "pytest", str(REPO_ROOT / "suites"), "-q", "-p", "no:cacheprovider", *args]
     return subprocess.run(command, capture_output=True, text=True, timeout=timeout, cwd=REPO_ROOT)
 
 
@@ -49,10 +51,14 @@ def test_suite_passes_against_the_clean_emulator():
 
 
 @pytest.mark.parametrize("fault", sorted(FAULTS), ids=str)
-def test_fault_is_caught_by_its_clause_tests(fault):
+def test_fault_is_caught_by_its_clause_tests(fault, tmp_path):
+    """Caught means the fault's own clause is judged `fail`: an error (could not judge) is not a catch."""
     clause = FAULTS[fault].clause
     strict = ["--strict"] if load_catalogue().get(clause).enforced_level != "must" else []
-    done = run_suite("--clause", clause, "--emulator-fault", fault, "--timeout-multiplier", "0.3", *strict)
-    caught = done.returncode == 1 and re.search(r"\d+ failed|\d+ error", done.stdout) is not None
+    done = run_suite("--clause", clause, "--emulator-fault", fault, "--timeout-multiplier", "0.3",
+                     f"--report-dir={tmp_path}", *strict)
+    report = json.loads((tmp_path / "conformance-report.json").read_text())
+    verdicts = {c["id"]: c["verdict"] for c in report["clauses"]}
+    caught = done.returncode == 1 and verdicts.get(clause) == "fail"
     ROWS.append((fault, clause, "caught" if caught else "MISSED", summary(done.stdout)))
     assert caught, f"{fault} ({clause}) was not caught:\n{done.stdout[-3000:]}"

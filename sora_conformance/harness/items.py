@@ -1,0 +1,20 @@
+"""What the harness keeps on pytest's config and items (stash keys), shared by its plugin modules."""
+from __future__ import annotations
+
+import pytest
+
+from ..markers import clauses_of
+from .config import HarnessConfig
+from .expectations import Expectations
+from .profile import TargetProfile
+from .scenario import Scenario
+from .verdict import Checker
+
+__all__ = ["CHECKER", "CONFIG", "EXPECTATIONS", "LEAKS", "PROFILE", "SCENARIO", "clauses_of"]
+
+CONFIG = pytest.StashKey[HarnessConfig]()
+PROFILE = pytest.StashKey[TargetProfile]()  # resolved once, at configure time
+EXPECTATIONS = pytest.StashKey[Expectations]()
+LEAKS = pytest.StashKey[list[str]]()  # sessions of this run left alive (this process's targets)
+CHECKER = pytest.StashKey[Checker]()
+SCENARIO = pytest.StashKey[Scenario]()

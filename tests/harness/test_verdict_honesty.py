@@ -1,0 +1,130 @@
+"""Verdicts that never lie, through pytest itself: the failing clause alone fails, harness trouble is an
+error with its reason, and a run that did not finish is incomplete, never PASS."""
+import json
+
+pytest_plugins = ["pytester"]
+
+TWO_CLAUSES = '''
+import pytest
+from sora_conformance.harness.verdict import Checker
+
+
+@pytest.mark.clause("EXPIRE-ABSENT-WHEN-UNSET", "EXPIRED-AT-ABSENT-WHEN-UNSET")
+def test_fails_its_second_clause(request: "list[str]"):
+    Checker().check("EXPIRED-AT-ABSENT-WHEN-UNSET", False, "expired_at present", "absent", "2026-01-01")
+'''
+
+HARNESS_ERROR = '''
+import pytest
+from sora_conformance.harness.verdict import HarnessError
+
+
+@pytest.mark.clause("SESSION-NEW-ID")
+def test_target_went_away():
+    raise HarnessError("cannot reach the Sora API at http://127.0.0.1:9/: read timed out")
+'''
+
+def three_tests(first_passes: bool) -> str:
+    return f'''
+import pytest
+from sora_conformance.harness.verdict import Checker
+
+
+@pytest.mark.clause("SESSION-NEW-ID")
+def test_first():
+    Checker().check("SESSION-NEW-ID", {first_passes}, "same id twice")
+
+
+@pytest.mark.clause("SESSION-ID-FORMAT")
+def test_second():
+    pass
+
+
+@pytest.mark.clause("REC-RESTART-NEW-ID")
+def test_third_is_interrupted():
+    raise KeyboardInterrupt
+'''
+
+
+def run(pytester, source, *args):
+    pytester.makepyfile(test_suite=source)
+    # a subprocess: a KeyboardInterrupt must interrupt that run, not this one
+    return pytester.runpytest_subprocess("-p", "sora_conformance.pytest_plugin", "--report-dir", "out", *args)
+
+
+def report(pytester):
+    return json.loads((pytester.path / "out" / "conformance-report.json").read_text())
+
+
+def verdicts(pytester):
+    return {c["id"]: c["verdict"] for c in report(pytester)["clauses"]}
+
+
+def test_a_two_clause_test_fails_only_the_clause_whose_check_failed(pytester):
+    # the signature's "list[str]" once fooled the old text parsing of the failure into the wrong clause
+    result = run(pytester, TWO_CLAUSES)
+    assert result.ret == 1
+    assert verdicts(pytester) == {"EXPIRED-AT-ABSENT-WHEN-UNSET": "fail", "EXPIRE-ABSENT-WHEN-UNSET": "not-judged"}
+    test = report(pytester)["clauses"][0]["tests"][0]
+    assert test["failed_clause"] == "EXPIRED-AT-ABSENT-WHEN-UNSET"
+
+
+def test_a_harness_error_is_an_error_with_its_reason_not_a_clause_failure(pytester):
+    result = run(pytester, HARNESS_ERROR)
+    assert result.ret == 1
+    data = report(pytester)
+    assert verdicts(pytester) == {"SESSION-NEW-ID": "error"}
+    assert data["summary"]["clauses_broken_by_target"] == 0 and data["summary"]["tests_could_not_judge"] == 1
+    assert "read timed out" in data["could_not_judge"][0]["reason"]
+    markdown = (pytester.path / "out" / "conformance-report.md").read_text()
+    assert "0 clauses; 1 tests could not judge" in markdown and "read timed out" in markdown
+
+
+def test_an_interrupted_run_is_incomplete_and_never_pass(pytester):
+    result = run(pytester, three_tests(first_passes=True))
+    assert result.ret != 0
+    data = report(pytester)
+    assert data["verdict"] == "incomplete" and data["incomplete"]["reason"] == "interrupted"
+    assert data["incomplete"]["clauses_not_judged"] == ["REC-RESTART-NEW-ID"]
+    result.stdout.fnmatch_lines(["*sora recording conformance: INCOMPLETE*"])
+    assert "PASS" not in (pytester.path / "out" / "conformance-report.md").read_text().splitlines()[0]
+
+
+def test_a_run_stopped_by_x_is_incomplete(pytester):
+    result = run(pytester, three_tests(first_passes=False), "-x")
+    assert result.ret != 0
+    data = report(pytester)
+    assert data["verdict"] == "incomplete" and data["incomplete"]["reason"].startswith("stopped early")
+    assert set(data["incomplete"]["clauses_not_judged"]) == {"SESSION-ID-FORMAT", "REC-RESTART-NEW-ID"}
+
+
+def test_a_clause_expectation_does_not_hide_a_failure_of_another_clause(pytester):
+    pytester.makefile(".yaml", expect="expectations:\n  - clause: EXPIRE-ABSENT-WHEN-UNSET\n    reason: ticket 7\n")
+    result = run(pytester, TWO_CLAUSES, "--expectations", "expect.yaml")
+    assert result.ret == 1 and verdicts(pytester)["EXPIRED-AT-ABSENT-WHEN-UNSET"] == "fail"
+
+
+def test_a_leak_file_left_by_an_earlier_run_does_not_fail_this_one(pytester):
+    (pytester.path / "out").mkdir()
+    (pytester.path / "out" / "leaks-main.json").write_text('["session S of an old run is still alive"]')
+    result = run(pytester, "import pytest\n\n@pytest.mark.clause('SESSION-NEW-ID')\ndef test_ok():\n    pass\n")
+    assert result.ret == 0 and report(pytester)["verdict"] == "pass" and report(pytester)["leaks"] == []
+
+
+def test_a_server_error_is_not_a_refusal():
+    from sora_conformance.harness.scenario import Scenario
+    from sora_conformance.harness.target import Exchange
+    from sora_conformance.harness.verdict import Checker, ClauseFailure
+
+    scenario = Scenario.__new__(Scenario)  # only its checks are used here
+    scenario.checker = Checker()
+    refusal = Exchange("Sora_20231220.StartRecording", {}, 400, {"error_type": "SESSION-NOT-FOUND"}, 0.01)
+    scenario.refused(refusal, "REC-START-NO-SESSION", "StartRecording without a session")
+    for status in (500, 503):
+        server_error = Exchange("Sora_20231220.StartRecording", {}, status, "oops", 0.01)
+        try:
+            scenario.refused(server_error, "REC-START-NO-SESSION", "StartRecording without a session")
+        except ClauseFailure as failure:
+            assert failure.clause == "REC-START-NO-SESSION" and "server error instead of a refusal" in failure.title
+        else:
+            raise AssertionError(f"{status} was taken for a refusal")
