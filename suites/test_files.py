@@ -6,48 +6,40 @@ from sora_conformance.contract.files import validate_archive_dir
 
 @pytest.mark.clause("FILES-IN-ARCHIVE-DIR")
 def test_recording_files_are_written_to_archive_dir(sora):
-    rec = sora.recording("FILES-IN-ARCHIVE-DIR")
-    sora.stop_recording(rec.channel)
-    sora.report_webhook(rec, "FILES-IN-ARCHIVE-DIR")
-    report = sora.report_file(rec.recording_id)
-    sora.check("FILES-IN-ARCHIVE-DIR", report.get("recording_id") == rec.recording_id,
-               "the report file is for another recording", rec.recording_id, report.get("recording_id"))
+    rec = sora.recording()
+    sora.stop_and_report(rec)
+    report = sora.report_file(rec)
+    sora.check(report.get("recording_id") == rec.recording_id, "the report file is for another recording",
+               rec.recording_id, report.get("recording_id"))
 
 
 @pytest.mark.clause("OUT-SINGLE")
 def test_each_recorded_connection_has_one_archive_file(sora):
-    rec = sora.recording("OUT-SINGLE")
+    rec = sora.recording()
     other = sora.connect(rec.channel)
-    sora.wait("archive.started", rec.channel, "OUT-SINGLE",
-              match=lambda r: r.data().get("connection_id") == other.connection_id)
-    sora.stop_recording(rec.channel)
-    sora.report_webhook(rec, "OUT-SINGLE")
-    directory = sora.recording_dir(rec.recording_id)
+    sora.wait("archive.started", rec.channel, match=lambda r: r.data().get("connection_id") == other.connection_id)
+    sora.stop_and_report(rec)
+    names = sora.recording_files(rec)
     for client in (rec.client, other):
-        media = sorted(p.name for p in directory.glob(f"archive-{client.connection_id}.*") if p.suffix != ".json")
-        sora.check("OUT-SINGLE", len(media) == 1, f"connection {client.connection_id} has {len(media)} media files",
+        media = [n for n in names if n.startswith(f"archive-{client.connection_id}.") and not n.endswith(".json")]
+        sora.check(len(media) == 1, f"connection {client.connection_id} has {len(media)} media files",
                    "exactly one archive-<connection_id> media file", media)
 
 
 @pytest.mark.clause("FILES-LAYOUT", "FILE-ARCHIVE-OFFSETS")
 def test_recording_directory_passes_the_cross_file_rules(sora):
-    rec = sora.recording("FILES-LAYOUT")
-    sora.stop_recording(rec.channel)
-    sora.report_webhook(rec, "FILES-LAYOUT")
-    results = list(validate_archive_dir(sora.recording_dir(rec.recording_id)))
-    for result in results:
-        sora.evidence(f"validated {result.where}", {"schema": result.schema, "error": result.error,
-                                                    "violations": [v.as_dict() for v in result.violations]})
-        for violation in result.violations:
-            sora.check(violation.clause or "FILES-LAYOUT", False, f"{result.where}: {violation}")
-        sora.check("FILES-LAYOUT", result.error is None, f"{result.where}: {result.error}")
+    rec = sora.recording()
+    sora.stop_and_report(rec)
+    results = list(validate_archive_dir(sora.recording_dir(rec)))
+    sora.check(any(r.schema == "file.report" for r in results), "the recording directory has nothing to validate",
+               "a report file and its archives", [r.where for r in results])
+    sora.check_contract(results)
 
 
 @pytest.mark.clause("FILE-REPORT-SESSION-ID")
 def test_report_file_carries_the_recorded_session_id(sora):
-    rec = sora.recording("FILE-REPORT-SESSION-ID")
-    sora.stop_recording(rec.channel)
-    sora.report_webhook(rec, "FILE-REPORT-SESSION-ID")
-    report = sora.report_file(rec.recording_id)
-    sora.check("FILE-REPORT-SESSION-ID", report.get("session_id") == rec.session_id,
-               "the report file does not name the recorded session", rec.session_id, report.get("session_id"))
+    rec = sora.recording()
+    sora.stop_and_report(rec)
+    report = sora.report_file(rec)
+    sora.check(report.get("session_id") == rec.session_id, "the report file does not name the recorded session",
+               rec.session_id, report.get("session_id"))

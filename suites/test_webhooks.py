@@ -1,65 +1,62 @@
 """Recording webhooks moved to the session webhook and changed shape; archive.* stayed where they were."""
 import pytest
 
+RECORDING_WEBHOOKS = pytest.mark.parametrize("kind", ["recording.started", "recording.report"])
+
 
 @pytest.mark.clause("WH-REC-SESSION-WEBHOOK")
-@pytest.mark.parametrize("kind", ["recording.started", "recording.report"])
+@RECORDING_WEBHOOKS
 def test_recording_webhook_arrives_on_session_webhook(sora, kind):
-    rec = sora.recording("WH-REC-SESSION-WEBHOOK")
-    record = sora.recording_webhook(rec, kind, "WH-REC-SESSION-WEBHOOK")
-    sora.check("WH-REC-SESSION-WEBHOOK", record.endpoint == "session", f"{kind} came on the {record.endpoint} webhook",
-               "the session webhook", record.endpoint)
+    record = sora.recording_webhook(sora.recording(), kind)
+    sora.check(record.endpoint == "session", f"{kind} came on the {record.endpoint} webhook", "the session webhook",
+               record.endpoint)
 
 
 @pytest.mark.clause("WH-REC-SESSION-WEBHOOK")
 def test_recording_webhooks_do_not_arrive_on_event_webhook(sora):
-    rec = sora.recording("WH-REC-SESSION-WEBHOOK")
-    sora.stop_recording(rec.channel)
-    sora.report_webhook(rec, "WH-REC-SESSION-WEBHOOK")
-    stray = [r.type for r in sora.capture.for_channel(rec.channel)
+    rec = sora.recording()
+    sora.stop_and_report(rec)
+    stray = [r.type for r in sora.webhooks(rec.channel)
              if r.endpoint == "event" and r.type in ("recording.started", "recording.report")]
-    sora.check("WH-REC-SESSION-WEBHOOK", not stray, "session recording webhooks also came on the event webhook",
-               "none on the event webhook", stray)
+    sora.check(not stray, "session recording webhooks also came on the event webhook", "none on the event webhook",
+               stray)
 
 
 @pytest.mark.clause("WH-REC-SESSION-ID")
-@pytest.mark.parametrize("kind", ["recording.started", "recording.report"])
+@RECORDING_WEBHOOKS
 def test_recording_webhook_carries_recorded_session_id(sora, kind):
-    rec = sora.recording("WH-REC-SESSION-ID")
-    record = sora.recording_webhook(rec, kind, "WH-REC-SESSION-ID")
-    sora.check("WH-REC-SESSION-ID", record.data().get("session_id") == rec.session_id,
-               f"{kind} does not carry the recorded session_id", rec.session_id, record.data().get("session_id"))
+    rec = sora.recording()
+    record = sora.recording_webhook(rec, kind)
+    sora.check(record.data().get("session_id") == rec.session_id, f"{kind} does not carry the recorded session_id",
+               rec.session_id, record.data().get("session_id"))
 
 
 @pytest.mark.clause("WH-REC-SESSION-METADATA")
-@pytest.mark.parametrize("kind", ["recording.started", "recording.report"])
+@RECORDING_WEBHOOKS
 def test_recording_webhook_carries_session_metadata(sora, kind):
     metadata = {"room": "conformance", "n": 1}
-    rec = sora.recording("WH-REC-SESSION-METADATA", via="session.created", session_metadata=metadata)
-    record = sora.recording_webhook(rec, kind, "WH-REC-SESSION-METADATA")
-    sora.check("WH-REC-SESSION-METADATA", record.data().get("session_metadata") == metadata,
+    record = sora.recording_webhook(sora.recording(via="session.created", session_metadata=metadata), kind)
+    sora.check(record.data().get("session_metadata") == metadata,
                f"{kind} does not carry the session_metadata of session.created", metadata,
                record.data().get("session_metadata"))
 
 
 @pytest.mark.clause("WH-REC-NO-LOG-WRITTEN")
-@pytest.mark.parametrize("kind", ["recording.started", "recording.report"])
+@RECORDING_WEBHOOKS
 def test_recording_webhook_carries_no_log_written(sora, kind):
-    rec = sora.recording("WH-REC-NO-LOG-WRITTEN")
-    record = sora.recording_webhook(rec, kind, "WH-REC-NO-LOG-WRITTEN")
-    sora.check("WH-REC-NO-LOG-WRITTEN", "log_written" not in record.data(), f"{kind} carries log_written",
-               "no log_written key", record.data().get("log_written"))
+    record = sora.recording_webhook(sora.recording(), kind)
+    sora.check("log_written" not in record.data(), f"{kind} carries log_written", "no log_written key",
+               record.data().get("log_written"))
 
 
 @pytest.mark.clause("WH-ARCHIVE-UNCHANGED")
 @pytest.mark.parametrize("kind", ["archive.started", "archive.available"])
 def test_archive_webhook_arrives_on_event_webhook(sora, kind):
-    rec = sora.recording("WH-ARCHIVE-UNCHANGED")
+    rec = sora.recording()
     sora.stop_recording(rec.channel)
-    record = sora.wait(kind, rec.channel, "WH-ARCHIVE-UNCHANGED", match=lambda r: r.data().get("recording_id")
-                       == rec.recording_id)
-    sora.check("WH-ARCHIVE-UNCHANGED", record.endpoint == "event", f"{kind} came on the {record.endpoint} webhook",
-               "the event webhook", record.endpoint)
-    sora.check("WH-ARCHIVE-UNCHANGED", record.data().get("connection_id") == rec.client.connection_id,
+    record = sora.wait(kind, rec.channel, match=lambda r: r.data().get("recording_id") == rec.recording_id)
+    sora.check(record.endpoint == "event", f"{kind} came on the {record.endpoint} webhook", "the event webhook",
+               record.endpoint)
+    sora.check(record.data().get("connection_id") == rec.client.connection_id,
                f"{kind} is not about the recorded connection", rec.client.connection_id,
                record.data().get("connection_id"))

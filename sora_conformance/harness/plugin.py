@@ -16,7 +16,7 @@ from .expectations import load_expectations
 from .hub import CaptureHub, register
 from .items import CHECKER, CONFIG, EXPECTATIONS, PROFILE, SCENARIO, clauses_of
 from .preflight import check_api, check_signaling
-from .profile import TargetProfile, resolve_profile
+from .profile import CAPABILITIES, TargetProfile, resolve_profile
 from .scenario import Scenario
 from .targets import Targets
 from .verdict import Checker, ClauseFailure, HarnessError
@@ -46,6 +46,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "clause(*ids): catalogue clause IDs a test checks")
+    config.addinivalue_line("markers", "needs(*capabilities): target capabilities a test needs beyond its clauses'")
     names = ("sora_api_url", "sora_signaling_url", "channel_prefix", "webhook_listen", "archive_dir",
              "target_profile", "timeout_multiplier", "strict", "expectations", "forward_webhooks", "api_header",
              "emulator_fault", "clause")
@@ -105,6 +106,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         for clause in clauses_of(item):
             if clause not in catalogue:
                 raise pytest.UsageError(f"{item.nodeid}: unknown clause {clause!r}")
+        for mark in item.iter_markers("needs"):
+            unknown = [name for name in mark.args if name not in CAPABILITIES]
+            if unknown:
+                raise pytest.UsageError(f"{item.nodeid}: unknown capability {unknown[0]!r} in needs()")
     wanted = set(config.stash[CONFIG].clauses)
     if wanted:
         keep = [i for i in items if wanted & set(clauses_of(i))]
@@ -168,11 +173,12 @@ def client_pool(harness_config: HarnessConfig) -> Iterator[ClientPool]:
 @pytest.fixture
 def sora(request: pytest.FixtureRequest, harness_config: HarnessConfig, target_profile: TargetProfile,
          targets: Targets, capture: CaptureServer, client_pool: ClientPool) -> Iterator[Scenario]:
-    clauses = [load_catalogue().get(c) for c in clauses_of(request.node)]
-    legacy = any(c.capability == "legacy_recording" for c in clauses)
+    ids = clauses_of(request.node)
+    legacy = any(load_catalogue().get(c).capability == "legacy_recording" for c in ids)
     target = targets.for_legacy() if legacy else targets.main()
     checker = Checker(strict=harness_config.strict)
-    scenario = Scenario(harness_config, target_profile, target, capture, client_pool, checker, evidence.attach_json)
+    scenario = Scenario(harness_config, target_profile, target, capture, client_pool, checker, evidence.attach_json,
+                        clauses=ids)
     request.node.stash[CHECKER] = checker
     request.node.stash[SCENARIO] = scenario
     try:
@@ -211,9 +217,12 @@ def contract_violations(scenario: Scenario, capture: CaptureServer, checker: Che
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
+    """A test whose clause, or whose own `@pytest.mark.needs(...)`, asks for a capability the target profile
+    lacks is unsupported: skipped, never failed."""
     profile = item.config.stash[PROFILE]
     capabilities = profile.capabilities() | ({"legacy_recording"} if item.config.stash[CONFIG].embedded else set())
-    for clause_id in clauses_of(item):
-        clause = load_catalogue().get(clause_id)
-        if clause.capability is not None and clause.capability not in capabilities:
-            pytest.skip(f"unsupported: {profile.missing_reason(clause.capability)}")
+    needed = [load_catalogue().get(c).capability for c in clauses_of(item)]
+    needed += [name for mark in item.iter_markers("needs") for name in mark.args]
+    for capability in needed:
+        if capability is not None and capability not in capabilities:
+            pytest.skip(f"unsupported: {profile.missing_reason(capability)}")

@@ -8,6 +8,9 @@ from .config import HarnessConfig
 from .yamlfile import load_checked_yaml
 
 
+CAPABILITIES = ("legacy_recording", "legacy_removed", "archive_dir", "auth_webhook")
+
+
 @dataclass(frozen=True)
 class TargetProfile:
     name: str

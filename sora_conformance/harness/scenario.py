@@ -1,11 +1,12 @@
 """What a conformance test does, in the spec's words: open sessions, record, wait for webhooks, read files.
 
-One `Scenario` per test (the `sora` fixture). It owns every channel, client and recording the test makes
-and cleans them up afterwards, whatever happened.
+One `Scenario` per test (the `sora` fixture). It knows the test's clauses: every step and check is about the
+test's first clause unless another of its clauses is named, and naming a clause the test is not tagged with
+is a harness error. It owns every channel, client and recording the test makes and cleans them up afterwards,
+whatever happened.
 """
 from __future__ import annotations
 
-import json
 import time
 import uuid
 from collections.abc import Callable
@@ -16,6 +17,7 @@ from typing import Any
 import jwt
 
 from ..clients import ClientError, ClientPool, SoraClient
+from .archive import ArchiveDir
 from .capture import TAG_KEY, Captured, CaptureServer
 from .config import HarnessConfig
 from .profile import TargetProfile
@@ -24,6 +26,8 @@ from .targets import Target
 from .verdict import Checker, ClauseFailure, HarnessError
 
 WEBHOOK_TIMEOUT = 10.0  # seconds, before the multiplier
+START, STOP = "Sora_20231220.StartRecording", "Sora_20231220.StopRecording"
+LEGACY_START, LEGACY_STOP = "Sora_20161101.StartRecording", "Sora_20161101.StopRecording"
 
 
 @dataclass
@@ -39,21 +43,34 @@ class Recorded:
 
 class Scenario:
     def __init__(self, config: HarnessConfig, profile: TargetProfile, target: Target, capture: CaptureServer,
-                 pool: ClientPool, checker: Checker, evidence: Callable[[str, Any], None]) -> None:
+                 pool: ClientPool, checker: Checker, evidence: Callable[[str, Any], None],
+                 clauses: list[str] | None = None) -> None:
         self.config = config
         self.profile = profile
-        self.target = target
-        self.capture = capture
-        self.pool = pool
-        self.checker = checker
+        self.clauses = list(clauses or [])
+        self._target = target
+        self._capture = capture
+        self._pool = pool
+        self._checker = checker
         self.evidence = evidence
-        self.exchanges: list[Exchange] = []
-        self.api = SoraApi(target.api_url, dict(config.api_headers), timeout=config.timeout(10),
-                           on_exchange=self._record_exchange)
+        self._exchanges: list[Exchange] = []
+        self._api = SoraApi(target.api_url, dict(config.api_headers), timeout=config.timeout(10),
+                            on_exchange=self._record_exchange)
+        self._archive = ArchiveDir(target.archive_dir, evidence)
         self.channels: list[str] = []
         self.clients: list[SoraClient] = []
-        self.recording_channels: set[str] = set()
-        self.files_read: list[Path] = []
+        self._recording: set[str] = set()
+        self._legacy_recording: set[str] = set()
+
+    def clause(self, named: str | None = None) -> str:
+        """The clause a step or check is about: the test's first, or another of its own."""
+        if named is None:
+            if not self.clauses:
+                raise HarnessError("the test has no @pytest.mark.clause: its checks would judge nothing")
+            return self.clauses[0]
+        if self.clauses and named not in self.clauses:
+            raise HarnessError(f"the test names clause {named} but is tagged only with {', '.join(self.clauses)}")
+        return named
 
     # --- channels, answers, clients ------------------------------------------------------------
     def new_channel(self, label: str = "") -> str:
@@ -62,21 +79,26 @@ class Scenario:
         return channel
 
     def answer_session_created(self, channel: str, answer: dict[str, Any]) -> None:
-        self.capture.answer(channel, "session.created", answer)
+        self._capture.answer(channel, "session.created", answer)
 
     def connect(self, channel: str, role: str = "sendonly", auth_answer: dict[str, Any] | None = None) -> SoraClient:
         metadata: dict[str, Any] = {}
         if auth_answer is not None:
             tag = uuid.uuid4().hex[:12]
             metadata[TAG_KEY] = tag
-            self.capture.answer(channel, f"auth:{tag}", auth_answer)
+            self._capture.answer(channel, f"auth:{tag}", auth_answer)
         if self.config.secret_key:
             claims = {"channel_id": channel, "exp": int(time.time()) + 300}
             metadata["access_token"] = jwt.encode(claims, self.config.secret_key, algorithm="HS256")
-        client = self.pool.connect(self.target.signaling_urls, channel, role, metadata or None,
-                                   timeout=WEBHOOK_TIMEOUT)
+        client = self._pool.connect(self._target.signaling_urls, channel, role, metadata or None,
+                                    timeout=WEBHOOK_TIMEOUT)
         self.clients.append(client)
         return client
+
+    def live_channel(self, label: str = "") -> tuple[str, SoraClient]:
+        """A new channel with one sender in it: a live session."""
+        channel = self.new_channel(label)
+        return channel, self.connect(channel)
 
     def leave(self, *clients: SoraClient) -> None:
         for client in clients:
@@ -84,61 +106,98 @@ class Scenario:
 
     # --- API -------------------------------------------------------------------------------------
     def call(self, target: str, body: Any) -> Exchange:
-        """Any API call, kept as evidence, whatever its status."""
-        return self.api.call(target, body)
+        """Any API call, kept as evidence, whatever its status; recordings it may start are cleaned up."""
+        channel = body.get("channel_id") if isinstance(body, dict) else None
+        if isinstance(channel, str) and target in (START, LEGACY_START):
+            (self._recording if target == START else self._legacy_recording).add(channel)
+        return self._api.call(target, body)
 
-    def start_recording(self, channel: str, **params: Any) -> Any:
-        """StartRecording as a step: a refusal here breaks API-START-RENAMED, not the test's own clause."""
-        try:
-            answer = self.api.start_recording(channel, **params)
-        except TargetError as exc:
-            raise ClauseFailure("API-START-RENAMED", "StartRecording on a live session was not accepted", "2xx",
-                                {"status": exc.status, "body": exc.exchange.response}) from None
-        self.recording_channels.add(channel)
+    def calls(self, suffix: str = "") -> list[str]:
+        """The x-sora-target of every API call the test made so far (ending with `suffix`)."""
+        return [e.target for e in self._exchanges if e.target.endswith(suffix)]
+
+    def expect_refused(self, target: str, body: Any, what: str, clause: str | None = None) -> Exchange:
+        """A call the clause says must be refused: a 4xx. A 5xx is a server error, not a refusal; the error
+        body shape is a should (API-ERROR-TYPE)."""
+        answer = self.call(target, body)
+        seen = {"status": answer.status, "body": answer.response}
+        self.check(answer.status < 500, f"server error instead of a refusal of {what}", "a 4xx refusal", seen,
+                   clause=clause)
+        self.check(400 <= answer.status < 500, f"{what} was accepted", "a 4xx refusal", seen, clause=clause)
+        body_ok = isinstance(answer.response, dict) and isinstance(answer.response.get("error_type"), str)
+        self._checker.check("API-ERROR-TYPE", body_ok, f"refusal of {what} has no error_type",
+                            "a JSON body carrying error_type", seen)
         return answer
 
-    def stop_recording(self, channel: str) -> Any:
-        """StopRecording as a step: a refusal here breaks API-STOP-RENAMED, not the test's own clause."""
+    def expect_accepted(self, target: str, body: Any, what: str, clause: str | None = None) -> Exchange:
+        answer = self.call(target, body)
+        self.check(answer.ok, f"{what} was not accepted", "2xx", {"status": answer.status, "body": answer.response},
+                   clause=clause)
+        return answer
+
+    def _step(self, what: str, call: Callable[[], Any]) -> Any:
+        """An API call the test's scenario needs accepted: a refusal fails the test's clause, whose scenario the
+        target did not let run (unreachable is still a HarnessError: could not judge)."""
         try:
-            return self.api.stop_recording(channel)
+            return call()
         except TargetError as exc:
-            raise ClauseFailure("API-STOP-RENAMED", "StopRecording of a running recording was not accepted", "2xx",
+            raise ClauseFailure(self.clause(), f"{what} was not accepted", "2xx",
                                 {"status": exc.status, "body": exc.exchange.response}) from None
 
+    def start_recording(self, channel: str, **params: Any) -> Any:
+        self._recording.add(channel)
+        return self._step("StartRecording on a live session", lambda: self._api.start_recording(channel, **params))
+
+    def stop_recording(self, channel: str) -> Any:
+        return self._step("StopRecording of a running recording", lambda: self._api.stop_recording(channel))
+
+    def legacy_start_recording(self, channel: str, **params: Any) -> Any:
+        self._legacy_recording.add(channel)
+        return self._step("legacy StartRecording", lambda: self._api.legacy_start_recording(channel, **params))
+
+    def legacy_stop_recording(self, channel: str) -> Any:
+        return self._step("legacy StopRecording", lambda: self._api.legacy_stop_recording(channel))
+
     def _record_exchange(self, exchange: Exchange) -> None:
-        self.exchanges.append(exchange)
+        self._exchanges.append(exchange)
         self.evidence(f"API {exchange.target} -> {exchange.status}", exchange.as_evidence())
 
     # --- webhooks ------------------------------------------------------------------------------
-    def wait(self, kind: str, channel: str, clause: str, *, endpoint: str | None = None, after: int = 0,
-             timeout: float = WEBHOOK_TIMEOUT, match: Callable[[Captured], bool] | None = None) -> Captured:
+    def wait(self, kind: str, channel: str, *, endpoint: str | None = None, after: int = 0,
+             timeout: float = WEBHOOK_TIMEOUT, match: Callable[[Captured], bool] | None = None,
+             clause: str | None = None) -> Captured:
         from ..reporting.progress import waiting
 
-        with waiting(f"{kind} on channel {channel} [{clause}]"):
+        about = self.clause(clause)
+        with waiting(f"{kind} on channel {channel} [{about}]"):
             try:
-                return self.capture.wait_for(kind, channel, clause=clause, timeout=self.config.timeout(timeout),
-                                             endpoint=endpoint, after=after, match=match)
+                return self._capture.wait_for(kind, channel, clause=about, timeout=self.config.timeout(timeout),
+                                              endpoint=endpoint, after=after, match=match)
             except AssertionError as exc:
-                raise ClauseFailure(clause, str(exc).split("] ", 1)[-1], f"{kind} within {timeout:.0f} s") from None
+                raise ClauseFailure(about, str(exc).split("] ", 1)[-1], f"{kind} within {timeout:.0f} s") from None
 
-    def wait_session_destroyed(self, channel: str, session_id: str | None, clause: str) -> Captured:
+    def wait_session_destroyed(self, channel: str, session_id: str | None, clause: str | None = None) -> Captured:
         """Waits out the target's destroy delay (profile) for session.destroyed of that session."""
-        return self.wait("session.destroyed", channel, clause, endpoint="session",
+        return self.wait("session.destroyed", channel, endpoint="session", clause=clause,
                          timeout=self.profile.session_destroy_delay + WEBHOOK_TIMEOUT,
                          match=lambda r: session_id is None or r.data().get("session_id") == session_id)
 
     def nothing(self, kind: str, channel: str, *, within: float = 1.0, after: int = 0,
                 match: Callable[[Captured], bool] | None = None) -> Captured | None:
         """Waits `within` seconds for a webhook that must not come; returns it if it came anyway."""
-        return self.capture.none_within(kind, channel, within=self.config.timeout(within), after=after, match=match)
+        return self._capture.none_within(kind, channel, within=self.config.timeout(within), after=after, match=match)
+
+    def webhooks(self, channel: str) -> list[Captured]:
+        """Every webhook of the channel captured so far, in arrival order."""
+        return self._capture.for_channel(channel)
 
     def mark(self) -> int:
         """A point in the webhook log: later waits can ask for what came after it."""
-        return self.capture.last_seq()
+        return self._capture.last_seq()
 
     # --- composite steps the suites share -------------------------------------------------------------
-    def recording(self, clause: str, *, via: str = "api", session_metadata: Any = None, role: str = "sendonly",
-                  **params: Any) -> Recorded:
+    def recording(self, *, via: str = "api", session_metadata: Any = None, role: str = "sendonly",
+                  clause: str | None = None, **params: Any) -> Recorded:
         """A live session with a sender, recording. `via`: "api" (StartRecording) or "session.created"."""
         channel = self.new_channel()
         answer: dict[str, Any] = {}
@@ -151,83 +210,55 @@ class Scenario:
         client = self.connect(channel, role)
         if via == "api":
             self.start_recording(channel, **params)
-        started = self.wait("recording.started", channel, clause, endpoint="session")
-        recording_id = started.data().get("recording_id")
-        self.recording_channels.add(channel)
-        return Recorded(channel, client, started, str(recording_id), client.session_id)
+        started = self.wait("recording.started", channel, endpoint="session", clause=clause)
+        self._recording.add(channel)
+        return Recorded(channel, client, started, str(started.data().get("recording_id")), client.session_id)
 
-    def end_session(self, rec: Recorded, clause: str) -> Captured:
+    def end_session(self, rec: Recorded, clause: str | None = None) -> Captured:
         """Every client leaves; returns session.destroyed once the target's destroy delay has run."""
         self.leave(*[c for c in self.clients if c.channel_id == rec.channel and c.close_info is None])
         return self.wait_session_destroyed(rec.channel, rec.session_id, clause)
 
-    def recording_webhook(self, rec: Recorded, kind: str, clause: str) -> Captured:
-        """recording.started as it came, or recording.report once StopRecording has ended the recording."""
-        if kind == "recording.started":
-            return rec.started
+    def report_webhook(self, rec: Recorded, clause: str | None = None, timeout: float = WEBHOOK_TIMEOUT) -> Captured:
+        return self.wait("recording.report", rec.channel, endpoint="session", timeout=timeout, clause=clause,
+                         match=lambda r: r.data().get("recording_id") == rec.recording_id)
+
+    def stop_and_report(self, rec: Recorded, clause: str | None = None) -> Captured:
+        """StopRecording, then the recording's recording.report."""
         self.stop_recording(rec.channel)
         return self.report_webhook(rec, clause)
 
-    def report_webhook(self, rec: Recorded, clause: str, timeout: float = WEBHOOK_TIMEOUT) -> Captured:
-        return self.wait("recording.report", rec.channel, clause, endpoint="session", timeout=timeout,
-                         match=lambda r: r.data().get("recording_id") == rec.recording_id)
+    def recording_webhook(self, rec: Recorded, kind: str, clause: str | None = None) -> Captured:
+        """recording.started as it came, or recording.report once StopRecording has ended the recording."""
+        return rec.started if kind == "recording.started" else self.stop_and_report(rec, clause)
 
     # --- files ------------------------------------------------------------------------------------
-    def recording_dir(self, recording_id: str) -> Path:
-        if self.target.archive_dir is None:
-            raise HarnessError("archive_dir is not readable here (--archive-dir)")
-        return self.target.archive_dir / recording_id
+    def recording_dir(self, rec: Recorded) -> Path:
+        return self._archive.recording_dir(rec.recording_id)
 
-    def read_json(self, path: Path) -> Any:
-        self.files_read.append(path)
-        try:
-            content = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise ClauseFailure("FILES-IN-ARCHIVE-DIR", f"cannot read {path.name}", "a readable JSON file",
-                                f"{type(exc).__name__}: {exc}") from None
-        self.evidence(f"file {path.name}", content)
-        return content
+    def recording_files(self, rec: Recorded) -> list[str]:
+        return self._archive.names(rec.recording_id)
+
+    def report_file(self, rec: Recorded) -> Any:
+        return self._archive.report_file(rec.recording_id)
 
     def reports_for_channel(self, channel: str, since: float) -> list[Path]:
-        """Report files of this channel's recordings written since `since` (wall clock): only recent
-        directories are opened, so a busy archive_dir stays cheap to scan."""
-        if self.target.archive_dir is None or not self.target.archive_dir.is_dir():
-            return []
-        found = []
-        for directory in self.target.archive_dir.iterdir():
-            if not directory.is_dir() or directory.stat().st_mtime < since - 1:
-                continue
-            for report in directory.glob("report-*.json"):
-                try:
-                    if json.loads(report.read_text(encoding="utf-8")).get("channel_id") == channel:
-                        found.append(report)
-                except (OSError, ValueError):
-                    continue
-        return found
-
-    def report_file(self, recording_id: str) -> Any:
-        path = self.recording_dir(recording_id) / f"report-{recording_id}.json"
-        if not path.is_file():
-            raise ClauseFailure("FILES-IN-ARCHIVE-DIR", f"report-{recording_id}.json is not in archive_dir",
-                                f"{path} exists", "missing")
-        return self.read_json(path)
+        return self._archive.reports_for_channel(channel, since)
 
     # --- checks -------------------------------------------------------------------------------------
-    def check(self, clause: str, condition: bool, title: str, expected: list[str] | str = "",
-              actual: Any = None) -> bool:
-        return self.checker.check(clause, condition, title, expected, actual)
+    def check(self, condition: bool, title: str, expected: list[str] | str = "", actual: Any = None, *,
+              clause: str | None = None) -> bool:
+        return self._checker.check(self.clause(clause), condition, title, expected, actual)
 
-    def refused(self, exchange: Exchange, clause: str, what: str) -> None:
-        """A call the clause says must be refused: a 4xx. A 5xx is a server error, not a refusal; the error
-        body shape is a should (API-ERROR-TYPE)."""
-        seen = {"status": exchange.status, "body": exchange.response}
-        self.check(clause, exchange.status < 500, f"server error instead of a refusal of {what}", "a 4xx refusal",
-                   seen)
-        self.check(clause, 400 <= exchange.status < 500, f"{what} was accepted", "a 4xx refusal", seen)
-        body = exchange.response
-        self.check("API-ERROR-TYPE", 400 <= exchange.status < 500 and isinstance(body, dict)
-                   and isinstance(body.get("error_type"), str), f"refusal of {what} has no error_type",
-                   "4xx with a JSON body carrying error_type", {"status": exchange.status, "body": body})
+    def check_contract(self, results: list[Any]) -> None:
+        """Validator results (`contract.files.ItemResult`) as checks, each violation at its own clause's level;
+        an item that could not be read at all breaks the test's clause."""
+        for result in results:
+            self.evidence(f"validated {result.where}", {"schema": result.schema, "error": result.error,
+                                                        "violations": [v.as_dict() for v in result.violations]})
+            for violation in result.violations:
+                self._checker.check(violation.clause or self.clause(), False, f"{result.where}: {violation}")
+            self.check(result.error is None, f"{result.where}: {result.error}")
 
     # --- cleanup --------------------------------------------------------------------------------------
     def cleanup(self) -> list[str]:
@@ -238,9 +269,11 @@ class Scenario:
                 client.disconnect(timeout=self.config.timeout(10))
             except ClientError as exc:
                 problems.append(f"client {client.connection_id}: {exc}")
-        for channel in self.recording_channels:
-            try:
-                self.api.stop_recording(channel)
-            except (TargetError, HarnessError):
-                pass  # already ended, which is what most tests expect
+        for channel in self._recording | self._legacy_recording:
+            for target in ([STOP] if channel in self._recording else []) + \
+                          ([LEGACY_STOP] if channel in self._legacy_recording else []):
+                try:
+                    self._api.call(target, {"channel_id": channel})  # a 4xx: already ended, as most tests expect
+                except HarnessError as exc:
+                    problems.append(f"{target} {channel}: {exc}")
         return problems

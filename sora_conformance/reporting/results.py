@@ -8,14 +8,22 @@ from ..catalogue import Catalogue
 from ..verdicts import Verdict, worst
 
 
+@dataclass(frozen=True)
+class Phase:
+    """One judged phase of a test (setup, call or teardown) as the harness reported it."""
+
+    when: str
+    verdict: str
+    failed_clause: str | None = None  # the clause of the ClauseFailure that ended this phase
+
+
 @dataclass
 class TestResult:
     __test__ = False  # a result record, not a pytest test class
     nodeid: str
     clauses: list[str] = field(default_factory=list)
-    verdicts: list[str] = field(default_factory=list)  # one per reported phase
+    phases: list[Phase] = field(default_factory=list)
     warnings: list[dict[str, str]] = field(default_factory=list)
-    failed_clause: str | None = None  # the clause whose check stopped the test (from the ClauseFailure)
     error: str | None = None  # why the test could not judge (verdict error), one line
     duration: float = 0.0
     outcome: str = "passed"
@@ -25,10 +33,14 @@ class TestResult:
 
     @property
     def verdict(self) -> str:
-        verdict = worst(self.verdicts) if self.verdicts else Verdict.NOT_JUDGED.value  # never a vacuous pass
-        if verdict == "pass" and self.warnings:
-            return "warn"
-        return verdict
+        verdict = worst([p.verdict for p in self.phases]) if self.phases else Verdict.NOT_JUDGED.value
+        if verdict == Verdict.PASS and self.warnings:
+            return Verdict.WARN.value
+        return verdict  # no phase judged at all is not-judged: never a vacuous pass
+
+    @property
+    def failed_clauses(self) -> list[str]:
+        return [p.failed_clause for p in self.phases if p.failed_clause is not None]
 
     def absorb(self, when: str, outcome: str, duration: float, props: dict[str, Any], message: str | None) -> None:
         self.duration += duration
@@ -39,9 +51,8 @@ class TestResult:
         if props.get("clauses"):
             self.clauses = list(props["clauses"])
         if props.get("verdict"):
-            self.verdicts.append(props["verdict"])
+            self.phases.append(Phase(when, props["verdict"], props.get("failed_clause")))
         self.warnings += props.get("warnings") or []
-        self.failed_clause = props.get("failed_clause") or self.failed_clause
         self.error = props.get("error") or self.error
         self.channel = props.get("channel") or self.channel
         self.session_ids = props.get("session_ids") or self.session_ids
@@ -51,18 +62,28 @@ class TestResult:
     def as_dict(self) -> dict[str, Any]:
         return {"nodeid": self.nodeid, "outcome": self.outcome, "verdict": self.verdict,
                 "duration_s": round(self.duration, 3), "warnings": self.warnings, "channel": self.channel,
-                "failed_clause": self.failed_clause, "error": self.error, "message": self.message}
+                "failed_clauses": self.failed_clauses, "error": self.error, "message": self.message}
 
 
 def verdict_for_clause(clause_id: str, test: TestResult) -> str:
     """A test's verdict as it counts for one of its clauses. A failure belongs to the clause whose check
-    failed; the test's other clauses were not judged, since the test stopped before it ran to the end."""
-    verdict = test.verdict
-    stopped_by_other = test.failed_clause is not None and test.failed_clause != clause_id
-    if verdict in (Verdict.FAIL, Verdict.KNOWN_FAILURE) and stopped_by_other:
+    failed. A call stopped by another clause's failure leaves this clause not judged (the test did not run to
+    the end); a teardown contract check of another clause says nothing about this one."""
+    counted = []
+    for phase in test.phases:
+        if phase.failed_clause is not None and phase.failed_clause != clause_id:
+            if phase.when == "call":
+                counted.append(Verdict.NOT_JUDGED.value)
+            continue
+        counted.append(phase.verdict)
+    if not counted:
         return Verdict.NOT_JUDGED.value
-    if verdict == Verdict.WARN and test.warnings and not any(w.get("clause") == clause_id for w in test.warnings):
-        return Verdict.PASS.value  # the warnings were about other clauses; they count there
+    verdict = worst(counted)
+    if verdict in (Verdict.PASS, Verdict.WARN):
+        if any(w.get("clause") == clause_id for w in test.warnings):
+            return Verdict.WARN.value
+        if test.warnings:
+            return Verdict.PASS.value  # the warnings were about other clauses; they count there
     return verdict
 
 
@@ -96,7 +117,7 @@ def clause_results(catalogue: Catalogue, tests: list[TestResult]) -> list[Clause
     for clause in catalogue:
         # a test that stopped on (or warned about) a clause it is not tagged with, e.g. a refused precondition
         # step, counts for that clause too
-        mine = [t for t in tests if clause.id in t.clauses or t.failed_clause == clause.id
+        mine = [t for t in tests if clause.id in t.clauses or clause.id in t.failed_clauses
                 or any(w.get("clause") == clause.id for w in t.warnings)]
         if mine:
             out.append(ClauseResult(clause.id, clause.level, clause.evidence, clause.area, clause.statement,

@@ -66,7 +66,7 @@ def test_a_two_clause_test_fails_only_the_clause_whose_check_failed(pytester):
     assert result.ret == 1
     assert verdicts(pytester) == {"EXPIRED-AT-ABSENT-WHEN-UNSET": "fail", "EXPIRE-ABSENT-WHEN-UNSET": "not-judged"}
     test = report(pytester)["clauses"][0]["tests"][0]
-    assert test["failed_clause"] == "EXPIRED-AT-ABSENT-WHEN-UNSET"
+    assert test["failed_clauses"] == ["EXPIRED-AT-ABSENT-WHEN-UNSET"]
 
 
 def test_a_harness_error_is_an_error_with_its_reason_not_a_clause_failure(pytester):
@@ -116,15 +116,33 @@ def test_a_server_error_is_not_a_refusal():
     from sora_conformance.harness.target import Exchange
     from sora_conformance.harness.verdict import Checker, ClauseFailure
 
-    scenario = Scenario.__new__(Scenario)  # only its checks are used here
-    scenario.checker = Checker()
-    refusal = Exchange("Sora_20231220.StartRecording", {}, 400, {"error_type": "SESSION-NOT-FOUND"}, 0.01)
-    scenario.refused(refusal, "REC-START-NO-SESSION", "StartRecording without a session")
+    def scenario_answering(status: int, body) -> Scenario:
+        scenario = Scenario.__new__(Scenario)  # only its checks run here; the API answers what we say
+        scenario.clauses, scenario._checker = ["REC-START-NO-SESSION"], Checker()
+        scenario.call = lambda target, sent: Exchange(target, sent, status, body, 0.01)
+        return scenario
+
+    scenario_answering(400, {"error_type": "SESSION-NOT-FOUND"}).expect_refused(
+        "Sora_20231220.StartRecording", {}, "StartRecording without a session")
     for status in (500, 503):
-        server_error = Exchange("Sora_20231220.StartRecording", {}, status, "oops", 0.01)
         try:
-            scenario.refused(server_error, "REC-START-NO-SESSION", "StartRecording without a session")
+            scenario_answering(status, "oops").expect_refused("Sora_20231220.StartRecording", {}, "StartRecording")
         except ClauseFailure as failure:
             assert failure.clause == "REC-START-NO-SESSION" and "server error instead of a refusal" in failure.title
         else:
             raise AssertionError(f"{status} was taken for a refusal")
+
+
+def test_a_test_naming_a_clause_it_is_not_tagged_with_is_a_harness_error():
+    from sora_conformance.harness.scenario import Scenario
+    from sora_conformance.harness.verdict import Checker, HarnessError
+
+    scenario = Scenario.__new__(Scenario)
+    scenario.clauses, scenario._checker = ["SESSION-NEW-ID"], Checker()
+    assert scenario.check(True, "fine") is True
+    try:
+        scenario.check(True, "about another clause", clause="BLOCK-AUTH")
+    except HarnessError as exc:
+        assert "tagged only with SESSION-NEW-ID" in str(exc)
+    else:
+        raise AssertionError("an untagged clause was accepted")

@@ -1,10 +1,10 @@
 """Clause verdicts from test results, and the CI gate."""
 from sora_conformance.catalogue import load_catalogue
-from sora_conformance.reporting.results import TestResult, clause_results, gate, worst
+from sora_conformance.reporting.results import Phase, TestResult, clause_results, gate, worst
 
 
-def result(nodeid, clauses, *verdicts, warnings=(), failed_clause=None):
-    return TestResult(nodeid, list(clauses), list(verdicts), list(warnings), failed_clause)
+def result(nodeid, clauses, *verdicts, warnings=(), failed_clause=None, when="call"):
+    return TestResult(nodeid, list(clauses), [Phase(when, v, failed_clause) for v in verdicts], list(warnings))
 
 
 def test_a_clause_takes_the_worst_verdict_of_its_tests():
@@ -56,3 +56,14 @@ def test_gate_fails_on_must_failures_stale_entries_and_leaks_only():
     assert gate(should_warn, False, [])[0] and not gate(should_warn, True, [])[0]
     assert not gate(stale, False, [])[0]
     assert not gate(should_warn, False, ["session X still alive"])[0]
+
+
+def test_a_teardown_contract_failure_of_another_clause_leaves_the_tested_clause_judged():
+    test = TestResult("t", ["EXPIRE-ABSENT-WHEN-UNSET"], [Phase("call", "fail", "EXPIRE-ABSENT-WHEN-UNSET"),
+                                                          Phase("teardown", "fail", "EXPIRE-POSITIVE")])
+    verdicts = {c.id: c.verdict for c in clause_results(load_catalogue(), [test])}
+    assert verdicts == {"EXPIRE-ABSENT-WHEN-UNSET": "fail", "EXPIRE-POSITIVE": "fail"}
+    passed_call = TestResult("t", ["SESSION-NEW-ID"], [Phase("call", "pass"), Phase("teardown", "fail",
+                                                                                   "WH-REC-SESSION-ID")])
+    verdicts = {c.id: c.verdict for c in clause_results(load_catalogue(), [passed_call])}
+    assert verdicts == {"SESSION-NEW-ID": "pass", "WH-REC-SESSION-ID": "fail"}
