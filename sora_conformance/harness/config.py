@@ -12,6 +12,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from .secret import Secret
+from .webhook_server import DEFAULT_MAX_BODY
+
 
 class ConfigError(ValueError):
     """A bad option or environment value: reported as one line, never a traceback."""
@@ -31,11 +34,13 @@ class HarnessConfig:
     strict: bool
     expectations_path: Path | None
     forward_webhooks: str | None
-    api_headers: tuple[tuple[str, str], ...]
-    secret_key: str | None
+    api_headers: tuple[tuple[str, Secret], ...]  # Secret: its repr is REDACTED wherever the config is printed
+    secret_key: Secret | None
     emulator_faults: tuple[str, ...]
     clauses: tuple[str, ...]
     extra: dict[str, Any] = field(default_factory=dict)
+    allow_foreign_channels: bool = False  # answer other channels' auth webhooks "allowed" (default: denied)
+    webhook_max_body: int = DEFAULT_MAX_BODY
 
     @property
     def embedded(self) -> bool:
@@ -67,11 +72,24 @@ def _listen(value: str) -> tuple[str, int]:
     return host.strip("[]") or "127.0.0.1", int(port)
 
 
-def _header(value: str) -> tuple[str, str]:
+def _header(value: str) -> tuple[str, Secret]:
     name, sep, content = value.partition(":")
-    if not sep or not re.fullmatch(r"[A-Za-z0-9-]+", name.strip()):
-        raise ConfigError(f"--api-header must be 'Name: value', got {value!r}")
-    return name.strip(), content.strip()
+    if not sep or not re.fullmatch(r"[A-Za-z0-9-]+", name.strip()):  # never echo the value: it may be a token
+        raise ConfigError("--api-header must be 'Name: value' (a header name, a colon, then the value)")
+    return name.strip(), Secret(content.strip())
+
+
+SIZE_UNITS = {"": 1, "k": 1000, "kb": 1000, "kib": 1024, "m": 1000**2, "mb": 1000**2, "mib": 1024**2}
+
+
+def _size(value: str | int | None) -> int:
+    if value is None or value == "":
+        return DEFAULT_MAX_BODY
+    match = re.fullmatch(r"\s*(\d+)\s*([a-zA-Z]*)\s*", str(value))
+    unit = match.group(2).lower() if match else ""
+    if not match or unit not in SIZE_UNITS or not 1024 <= int(match.group(1)) * SIZE_UNITS[unit] <= 1024**3:
+        raise ConfigError(f"--webhook-max-body must be a size from 1KiB to 1GiB such as 4MiB, got {value!r}")
+    return int(match.group(1)) * SIZE_UNITS[unit]
 
 
 def _path(value: str | None, what: str, must_exist: bool = True) -> Path | None:
@@ -118,5 +136,6 @@ def build_config(options: dict[str, Any], env: dict[str, str] | None = None) -> 
         timeout_multiplier=float(multiplier), strict=bool(options.get("strict")),
         expectations_path=_path(options.get("expectations"), "--expectations"),
         forward_webhooks=forward, api_headers=tuple(_header(h) for h in options.get("api_header") or ()),
-        secret_key=env.get("TEST_SECRET_KEY") or None, emulator_faults=faults,
-        clauses=tuple(options.get("clause") or ()))
+        secret_key=Secret(env["TEST_SECRET_KEY"]) if env.get("TEST_SECRET_KEY") else None, emulator_faults=faults,
+        clauses=tuple(options.get("clause") or ()), allow_foreign_channels=bool(options.get("allow_foreign_channels")),
+        webhook_max_body=_size(options.get("webhook_max_body")))

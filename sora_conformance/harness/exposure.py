@@ -1,0 +1,57 @@
+"""What the webhook receiver gives to everyone else on a shared target: the answers for channels that are not
+this run's, and the startup lines that say so and say what the listen address exposes."""
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from .config import HarnessConfig
+from .webhook_server import ENDPOINTS, is_loopback
+
+DENIED_REASON = "not a channel of the sora-conformance run that receives this auth webhook"
+
+
+def foreign_answer(endpoint: str, allow_foreign: bool) -> dict[str, Any]:
+    """For a channel outside the run (or no channel at all) when nothing relays it: auth is denied unless
+    the operator allowed it; session.created starts no recording either way."""
+    if endpoint == "auth":
+        return {"allowed": True} if allow_foreign else {"allowed": False, "reason": DENIED_REASON}
+    return {}
+
+
+def without_credentials(url: str) -> str:
+    """A URL as printed: no user:password, query or fragment (they may carry a token)."""
+    parts = urlsplit(url)
+    host = f"[{parts.hostname}]" if parts.hostname and ":" in parts.hostname else parts.hostname or ""
+    return f"{parts.scheme}://{host}{f':{parts.port}' if parts.port else ''}{parts.path}"
+
+
+def policy_line(config: HarnessConfig, distributed: bool) -> str:
+    prefix = f"{config.channel_prefix}-<run id of each worker>" if distributed else config.run_prefix
+    others = f"webhooks of channels outside {prefix}* (and auth webhooks without channel_id)"
+    if config.forward_webhooks:
+        return (f"sora-conformance: {others} are relayed to {without_credentials(config.forward_webhooks)} "
+                "and answered with its answer")
+    if config.allow_foreign_channels:
+        return f"sora-conformance: {others} are ALLOWED (--allow-foreign-channels); no recording is started for them"
+    return (f"sora-conformance: {others}: auth is denied and no recording is started "
+            "(--forward-webhooks URL relays them, --allow-foreign-channels allows them)")
+
+
+def exposure_line(config: HarnessConfig, distributed: bool) -> str | None:
+    if is_loopback(config.webhook_host):
+        return None
+    paths = ", ".join(ENDPOINTS)
+    if distributed and config.webhook_port:
+        paths += ", /hub/register (refused without this run's token)"
+    every = " (every interface)" if config.webhook_host in ("0.0.0.0", "::", "") else ""
+    where = f"{config.webhook_host}:{config.webhook_port or '<a free port>'}{every}"
+    return f"sora-conformance: the webhook capture server listens on {where}; reachable from other hosts: POST {paths}"
+
+
+def startup_lines(config: HarnessConfig, distributed: bool) -> list[str]:
+    """Nothing for the embedded emulator on loopback: no one else can post there."""
+    exposed = exposure_line(config, distributed)
+    if config.embedded and exposed is None:
+        return []
+    return [policy_line(config, distributed)] + ([exposed] if exposed else [])
