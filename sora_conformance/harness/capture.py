@@ -128,7 +128,7 @@ class CaptureServer(WebhookServer):
     def _handle(self, request: Request) -> Response:
         endpoint = ENDPOINTS[request.path]
         try:
-            raw = request.get_data()
+            raw = self.read_body(request)
         except RequestEntityTooLarge:
             self._keep(self.malformed, self._record(request, b"", None, f"body larger than {self.max_body} bytes"))
             raise

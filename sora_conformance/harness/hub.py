@@ -50,7 +50,7 @@ class CaptureHub(WebhookServer):
         return self.url_for("/")
 
     def _register(self, request: Request) -> Response:
-        body = _json_object(request.get_data())
+        body = _json_object(self.read_body(request))
         if body is None:
             return json_response({"error": "registration body is not a JSON object"}, 400)
         token = body.get("token")
@@ -65,7 +65,7 @@ class CaptureHub(WebhookServer):
 
     def _relay(self, request: Request) -> Response:
         endpoint = ENDPOINTS[request.path]
-        raw = request.get_data()
+        raw = self.read_body(request)
         try:
             channel = channel_of(parse_webhook(raw))
         except NotAWebhook as exc:

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from werkzeug import Request, Response
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.routing import Map, Rule
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
@@ -75,7 +75,8 @@ class WebhookServer:
                                        request_handler=_RequestHandler)
         except SystemExit:  # werkzeug exits instead of raising on a busy or unknown address
             raise OSError(f"cannot listen on {self.host}:{self.requested_port}") from None
-        self._thread = threading.Thread(target=self._server.serve_forever, name=f"webhooks:{self.port}",
+        # the poll interval only bounds how long stop() waits for the loop to notice
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.1,), name=f"webhooks:{self.port}",
                                         daemon=True)
         self._thread.start()
         return self
@@ -92,12 +93,22 @@ class WebhookServer:
     def is_running(self) -> bool:
         return self._server is not None
 
+    def read_body(self, request: Request) -> bytes:
+        """The whole body, or RequestEntityTooLarge (413): a chunked body is cut at the limit by werkzeug
+        rather than refused, hence the limit + 1 and the length check."""
+        raw = request.get_data()
+        if len(raw) > self.max_body:
+            raise RequestEntityTooLarge()
+        return raw
+
     def _app(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
         request = Request(environ)
-        request.max_content_length = self.max_body
+        request.max_content_length = self.max_body + 1
         try:
             path, _ = self._map.bind_to_environ(environ).match()
             response = self._routes[path](request)
+        except RequestEntityTooLarge:
+            response = json_response({"error": f"body larger than {self.max_body} bytes"}, 413)
         except HTTPException as exc:
             headers = [(k, v) for k, v in exc.get_headers() if k.lower() == "allow"]
             response = json_response({"error": (exc.name or "error").lower()}, exc.code or 400)

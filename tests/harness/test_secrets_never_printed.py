@@ -1,0 +1,67 @@
+"""TEST_SECRET_KEY and --api-header values never appear in any output: console, junit.xml, Allure results,
+conformance reports, even when a fixture fails (pytest prints fixture arguments) or an assertion does."""
+import subprocess
+import sys
+
+from sora_conformance.harness.config import build_config
+
+SECRET_KEY = "supersecret123"
+TOKEN = "tok-XYZ-987"
+
+PROBE = '''
+def test_setup_error(target_profile):
+    pass
+
+
+def test_failure_shows_the_config(harness_config):
+    assert harness_config is None
+
+
+def test_failure_compares_headers_and_the_key(harness_config):
+    assert dict(harness_config.api_headers) == {}
+
+
+def test_failure_diffs_the_key(harness_config):
+    assert harness_config.secret_key == "something else"
+'''
+
+
+def test_no_output_of_a_failing_run_shows_a_secret(tmp_path):
+    (tmp_path / "test_probe.py").write_text(PROBE)
+    bad_profile = tmp_path / "bad-profile.yaml"
+    bad_profile.write_text("name: staging\nno_such_capability: true\n")  # fails inside the target_profile fixture
+    reports = tmp_path / "reports"
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "test_probe.py", "-p", "sora_conformance.pytest_plugin", "-p", "allure_pytest",
+         "-p", "no:cacheprovider", f"--alluredir={reports / 'allure-results'}", f"--junitxml={reports / 'junit.xml'}",
+         f"--report-dir={reports}", "--api-header", f"Authorization: Bearer {TOKEN}", "--target-profile",
+         str(bad_profile), "--sora-api-url", "http://127.0.0.1:9/", "--sora-signaling-url", "ws://127.0.0.1:9/sig",
+         "--showlocals", "--tb=long", "-rA", "-vv"],
+        capture_output=True, text=True, timeout=120, cwd=tmp_path,
+        env={"PATH": "/usr/bin:/bin", "TEST_SECRET_KEY": SECRET_KEY})
+    console = done.stdout + done.stderr
+    assert "3 failed" in console and "1 error" in console, console[-3000:]
+    assert "REDACTED" in console  # the config and the headers were printed, redacted
+    written = [path for path in reports.rglob("*") if path.is_file()]
+    assert len(written) >= 5  # junit.xml, conformance-report.*, Allure results of four tests
+    for name, text in [("console", console)] + [(str(p), p.read_text(errors="replace")) for p in written]:
+        assert SECRET_KEY not in text and TOKEN not in text, f"a secret leaked into {name}"
+
+
+def test_the_config_redacts_itself_and_still_sends_the_real_values():
+    config = build_config({"api_header": [f"Authorization: Bearer {TOKEN}"]}, env={"TEST_SECRET_KEY": SECRET_KEY})
+    for shown in (repr(config), str(config), repr(dict(config.api_headers)), f"{config!r}"):
+        assert SECRET_KEY not in shown and TOKEN not in shown
+    assert config.secret_key == SECRET_KEY and config.secret_key.encode() == SECRET_KEY.encode()
+    assert dict(config.api_headers)["Authorization"] == f"Bearer {TOKEN}"
+
+
+def test_a_bad_api_header_is_reported_without_its_value():
+    from sora_conformance.harness.config import ConfigError
+
+    try:
+        build_config({"api_header": [f"Bearer {TOKEN}"]}, env={})
+    except ConfigError as exc:
+        assert TOKEN not in str(exc) and "--api-header" in str(exc)
+    else:
+        raise AssertionError("a header without a name was accepted")
