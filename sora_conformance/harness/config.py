@@ -58,10 +58,25 @@ class HarnessConfig:
         return {name: "REDACTED" for name, _ in self.api_headers}
 
 
+def without_credentials(url: str) -> str:
+    """A URL as printed: no user:password, query or fragment (they may carry a token)."""
+    try:
+        parts = urlsplit(url)
+        port = f":{parts.port}" if parts.port else ""
+    except ValueError:
+        return "<an unparsable URL>"
+    host = f"[{parts.hostname}]" if parts.hostname and ":" in parts.hostname else parts.hostname or ""
+    return f"{parts.scheme}://{host}{port}{parts.path}" if parts.scheme else "<not a URL>"
+
+
 def _url(value: str, schemes: tuple[str, ...], what: str) -> str:
-    parts = urlsplit(value)
-    if parts.scheme not in schemes or not parts.hostname:
-        raise ConfigError(f"{what} must be a {' or '.join(schemes)} URL, got {value!r}")
+    try:
+        parts = urlsplit(value)
+        valid = parts.scheme in schemes and bool(parts.hostname) and (parts.port or 0) >= 0
+    except ValueError:
+        valid = False
+    if not valid:
+        raise ConfigError(f"{what} must be a {' or '.join(schemes)} URL, got {without_credentials(value)!r}")
     return value
 
 

@@ -3,9 +3,7 @@ this run's, and the startup lines that say so and say what the listen address ex
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlsplit
-
-from .config import HarnessConfig
+from .config import HarnessConfig, without_credentials
 from .webhook_server import ENDPOINTS, is_loopback
 
 DENIED_REASON = "not a channel of the sora-conformance run that receives this auth webhook"
@@ -17,13 +15,6 @@ def foreign_answer(endpoint: str, allow_foreign: bool) -> dict[str, Any]:
     if endpoint == "auth":
         return {"allowed": True} if allow_foreign else {"allowed": False, "reason": DENIED_REASON}
     return {}
-
-
-def without_credentials(url: str) -> str:
-    """A URL as printed: no user:password, query or fragment (they may carry a token)."""
-    parts = urlsplit(url)
-    host = f"[{parts.hostname}]" if parts.hostname and ":" in parts.hostname else parts.hostname or ""
-    return f"{parts.scheme}://{host}{f':{parts.port}' if parts.port else ''}{parts.path}"
 
 
 def policy_line(config: HarnessConfig, distributed: bool) -> str:

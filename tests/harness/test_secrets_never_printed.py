@@ -65,3 +65,15 @@ def test_a_bad_api_header_is_reported_without_its_value():
         assert TOKEN not in str(exc) and "--api-header" in str(exc)
     else:
         raise AssertionError("a header without a name was accepted")
+
+
+def test_a_bad_url_is_reported_without_its_credentials():
+    from sora_conformance.harness.config import ConfigError
+
+    for option in ("forward_webhooks", "sora_api_url"):
+        try:
+            build_config({option: f"ftp://ops:{TOKEN}@backend/hooks?key={SECRET_KEY}"}, env={})
+        except ConfigError as exc:
+            assert TOKEN not in str(exc) and SECRET_KEY not in str(exc) and "ftp://backend/hooks" in str(exc)
+        else:
+            raise AssertionError(f"{option}: an ftp URL was accepted")
