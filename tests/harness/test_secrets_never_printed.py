@@ -1,7 +1,12 @@
 """TEST_SECRET_KEY and --api-header values never appear in any output: console, junit.xml, Allure results,
 conformance reports, even when a fixture fails (pytest prints fixture arguments) or an assertion does."""
+import base64
+import os
+import re
 import subprocess
 import sys
+
+import pytest
 
 from sora_conformance.harness.config import build_config
 
@@ -77,3 +82,25 @@ def test_a_bad_url_is_reported_without_its_credentials():
             assert TOKEN not in str(exc) and SECRET_KEY not in str(exc) and "ftp://backend/hooks" in str(exc)
         else:
             raise AssertionError(f"{option}: an ftp URL was accepted")
+
+
+@pytest.mark.slow
+def test_a_real_failing_run_and_its_html_report_show_no_secret(tmp_path):
+    """The suite against a faulty emulator: webhooks, API exchanges and the JWT in evidence, then the HTML
+    report (whose data is embedded base64, so it is decoded before searching)."""
+    reports = tmp_path / "reports"
+    done = subprocess.run(
+        [sys.executable, "-m", "sora_conformance.cli", "run", "--report-dir", str(reports), "--api-header",
+         f"Authorization: Bearer {TOKEN}", "--emulator-fault", "recording-survives-destroy", "--clause",
+         "REC-STOP-ON-DESTROY", "--clause", "BLOCK-AUTH", "--showlocals", "--tb=long"],
+        capture_output=True, text=True, timeout=600, cwd=tmp_path, env=os.environ | {"TEST_SECRET_KEY": SECRET_KEY})
+    console = done.stdout + done.stderr
+    assert done.returncode == 1 and " failed" in console, console[-3000:]
+    texts = [("console", console)] + [(str(p), p.read_text(errors="replace")) for p in reports.rglob("*") if p.is_file()]
+    html = reports / "allure-report" / "index.html"
+    if html.exists():
+        for blob in re.findall(r"[A-Za-z0-9+/]{200,}={0,2}", html.read_text()):
+            texts.append(("decoded HTML data", base64.b64decode(blob + "=" * (-len(blob) % 4)).decode("utf-8", "replace")))
+    assert any("REDACTED" in text for name, text in texts if "allure-results" in name)
+    for name, text in texts:
+        assert SECRET_KEY not in text and TOKEN not in text, f"a secret leaked into {name}"
