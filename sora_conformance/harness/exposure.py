@@ -3,6 +3,7 @@ this run's, and the startup lines that say so and say what the listen address ex
 from __future__ import annotations
 
 from typing import Any
+
 from .config import HarnessConfig, without_credentials
 from .webhook_server import ENDPOINTS, is_loopback
 
@@ -19,14 +20,14 @@ def foreign_answer(endpoint: str, allow_foreign: bool) -> dict[str, Any]:
 
 def policy_line(config: HarnessConfig, distributed: bool) -> str:
     prefix = f"{config.channel_prefix}-<run id of each worker>" if distributed else config.run_prefix
-    others = f"webhooks of channels outside {prefix}* (and auth webhooks without channel_id)"
     if config.forward_webhooks:
-        return (f"sora-conformance: {others} are relayed to {without_credentials(config.forward_webhooks)} "
-                "and answered with its answer")
-    if config.allow_foreign_channels:
-        return f"sora-conformance: {others} are ALLOWED (--allow-foreign-channels); no recording is started for them"
-    return (f"sora-conformance: {others}: auth is denied and no recording is started "
-            "(--forward-webhooks URL relays them, --allow-foreign-channels allows them)")
+        return (f"sora-conformance: webhooks of channels outside {prefix}* or without channel_id are relayed to "
+                f"{without_credentials(config.forward_webhooks)}, whose answer is returned unchanged")
+    verdict = "ALLOWED (--allow-foreign-channels)" if config.allow_foreign_channels else "DENIED"
+    hint = "" if config.allow_foreign_channels else \
+        " (--forward-webhooks URL relays them to your backend, --allow-foreign-channels allows them)"
+    return (f"sora-conformance: auth webhooks of channels outside {prefix}* or without channel_id are {verdict}; "
+            f"their session.created starts no recording{hint}")
 
 
 def exposure_line(config: HarnessConfig, distributed: bool) -> str | None:

@@ -20,7 +20,7 @@ def test_loopback_is_the_default_and_exposes_nothing(listen):
     config = build_config(REMOTE | {"webhook_listen": listen}, env={})
     assert listen is not None or config.webhook_host == "127.0.0.1"
     (policy,) = startup_lines(config, False)
-    assert "auth is denied" in policy and config.run_prefix in policy
+    assert "are DENIED" in policy and f"outside {config.run_prefix}*" in policy
 
 
 def test_a_public_address_gets_one_line_naming_what_is_exposed():
@@ -33,13 +33,13 @@ def test_a_public_address_gets_one_line_naming_what_is_exposed():
 
 def test_the_policy_line_names_the_relay_without_its_credentials():
     (policy,) = lines_for(forward_webhooks="http://ops:pw@backend.internal:9000/hooks/{endpoint}?key=k123")
-    assert "relayed to http://backend.internal:9000/hooks/{endpoint}" in policy
+    assert "relayed to http://backend.internal:9000/hooks/{endpoint}, whose answer" in policy
     assert "ops:pw@" not in policy and "k123" not in policy
 
 
 def test_the_policy_line_says_when_other_channels_are_allowed():
     (policy,) = lines_for(allow_foreign_channels=True)
-    assert "ALLOWED (--allow-foreign-channels)" in policy and "no recording" in policy
+    assert "ALLOWED (--allow-foreign-channels)" in policy and "starts no recording" in policy
 
 
 def test_the_embedded_emulator_on_loopback_prints_nothing():
@@ -53,4 +53,4 @@ def test_the_lines_are_printed_even_with_quiet(tmp_path):
                           capture_output=True, text=True, timeout=120, cwd=tmp_path)
     lines = [line for line in done.stdout.splitlines() if line.startswith("sora-conformance: ")]
     assert done.returncode == 0 and len(lines) == 2, done.stdout
-    assert "auth is denied" in lines[0] and "0.0.0.0:<a free port> (every interface)" in lines[1]
+    assert "are DENIED" in lines[0] and "0.0.0.0:<a free port> (every interface)" in lines[1]
