@@ -1,26 +1,32 @@
-"""The webhook capture server the target posts to (built on pytest-httpserver).
+"""The webhook capture server the target posts to.
 
-It records every request, answers per channel with what the scenario programmed, validates every payload
-against the contract on arrival, and lets tests wait for a webhook with a deadline (no polling).
+It records this run's webhooks, answers per channel with what the scenario programmed, validates every payload
+against the contract on arrival, and lets tests wait for a webhook with a deadline (no polling). Other channels
+get the policy of `exposure.py` and are kept only as a bounded trace.
 """
 from __future__ import annotations
 
 import itertools
-import json
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from werkzeug import Request, Response
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..contract.classify import classify, has_session_id
 from ..contract.validator import Violation, level_for, validate
+from .exposure import foreign_answer
 from .relay import relay
-from .webhook_server import ENDPOINTS, WebhookServer
+from .webhook_body import NotAWebhook, parse_webhook
+from .webhook_server import DEFAULT_MAX_BODY, ENDPOINTS, WebhookServer, json_response
 
-DEFAULT_ANSWERS = {"session": {}, "event": {}, "auth": {"allowed": True}}
+DEFAULT_ANSWERS = {"session": {}, "event": {}, "auth": {"allowed": True}}  # for this run's channels
+KEPT_OUTSIDE_RUN = 100  # other channels' and malformed requests: the latest ones only, for a bounded memory
+KEPT_BYTES = 4096  # of each such body
 TAG_KEY = "conformance_tag"  # put in connect metadata so auth answers can target one client
 
 
@@ -36,6 +42,7 @@ class Captured:
     type: str | None
     answer: Any = None
     schema: str | None = None
+    problem: str | None = None  # why it is not a webhook (answered 400 or 413)
     violations: list[Violation] = field(default_factory=list)
 
     def data(self) -> dict[str, Any]:
@@ -48,7 +55,8 @@ class Captured:
     def as_evidence(self) -> dict[str, Any]:
         return {"endpoint": self.endpoint, "headers": self.headers, "body": self.payload
                 if self.payload is not None else self.raw.decode("utf-8", "replace"), "our_answer": self.answer,
-                "schema": self.schema, "violations": [v.as_dict() for v in self.violations]}
+                "schema": self.schema, "violations": [v.as_dict() for v in self.violations]} \
+            | ({"problem": self.problem} if self.problem else {})
 
 
 class WaitTimeout(AssertionError):
@@ -79,20 +87,26 @@ def endpoint_violations(endpoint: str, payload: dict[str, Any]) -> list[Violatio
 
 
 class CaptureServer(WebhookServer):
+    """This run's channels are recorded and answered as programmed; any other channel, or a body without one,
+    is relayed to `forward_url` or answered by `foreign_answer` (auth denied unless `allow_foreign`)."""
+
     def __init__(self, host: str = "127.0.0.1", port: int = 0, run_prefix: str = "",
-                 forward_url: str | None = None) -> None:
-        super().__init__(host, port, self._handle)
+                 forward_url: str | None = None, allow_foreign: bool = False,
+                 max_body: int = DEFAULT_MAX_BODY) -> None:
+        super().__init__(host, port, self._handle, max_body)
         self.run_prefix = run_prefix
         self.forward_url = forward_url
-        self.records: list[Captured] = []
-        self.malformed: list[Captured] = []
+        self.allow_foreign = allow_foreign
+        self.records: list[Captured] = []  # this run's webhooks
+        self.malformed: deque[Captured] = deque(maxlen=KEPT_OUTSIDE_RUN)
+        self.foreign: deque[Captured] = deque(maxlen=KEPT_OUTSIDE_RUN)
         self._by_channel: dict[str, list[Captured]] = {}
         self._answers: dict[tuple[str, str], Any] = {}
         self._seq = itertools.count(1)
         self._changed = threading.Condition()
 
     def url(self, endpoint: str) -> str:
-        return self.server.url_for(f"/webhook/{endpoint}")
+        return self.url_for(f"/webhook/{endpoint}")
 
     # --- programming answers -------------------------------------------------------------------
     def answer(self, channel_id: str, key: str, body: Any) -> None:
@@ -100,53 +114,65 @@ class CaptureServer(WebhookServer):
         with self._changed:
             self._answers[(channel_id, key)] = body
 
-    def _answer_for(self, endpoint: str, channel: str | None, payload: Any) -> Any:
-        if channel is None:
-            return DEFAULT_ANSWERS[endpoint]
+    def _answer_for(self, endpoint: str, channel: str, payload: dict[str, Any]) -> Any:
         if endpoint == "auth":
-            metadata = payload.get("metadata") if isinstance(payload, dict) else None
+            metadata = payload.get("metadata")
             tag = metadata.get(TAG_KEY) if isinstance(metadata, dict) else None
             for key in ((channel, f"auth:{tag}"), (channel, "auth")):
                 if key in self._answers:
                     return {"allowed": True} | self._answers[key]
             return DEFAULT_ANSWERS["auth"]
-        kind = payload.get("type") if isinstance(payload, dict) else None
-        return self._answers.get((channel, str(kind)), DEFAULT_ANSWERS[endpoint])
+        return self._answers.get((channel, str(payload.get("type"))), DEFAULT_ANSWERS[endpoint])
 
     # --- the handler (server thread) ---------------------------------------------------------------
     def _handle(self, request: Request) -> Response:
         endpoint = ENDPOINTS[request.path]
-        raw = request.get_data()
         try:
-            payload = json.loads(raw)
-        except ValueError:
-            payload = None
+            raw = self.read_body(request)
+        except RequestEntityTooLarge:
+            self._keep(self.malformed, self._record(request, b"", None, f"body larger than {self.max_body} bytes"))
+            raise
+        try:
+            payload = parse_webhook(raw)
+        except NotAWebhook as exc:
+            self._keep(self.malformed, self._record(request, raw[:KEPT_BYTES], None, str(exc)))
+            return json_response({"error": str(exc)}, 400)
         channel = channel_of(payload)
-        if channel is not None and not channel.startswith(self.run_prefix) and self.forward_url:
-            return self._forward(request, raw)
-        record = Captured(next(self._seq), endpoint, dict(request.headers), raw, payload, time.monotonic(),
-                          channel, payload.get("type") if isinstance(payload, dict) else None)
-        if isinstance(payload, dict):
-            record.schema = classify(payload, endpoint)
-            if record.schema is not None:
-                record.violations = validate(payload, record.schema)
-            record.violations += endpoint_violations(endpoint, payload)
+        if channel is None or not channel.startswith(self.run_prefix):
+            return self._outside_run(request, raw, payload)
+        record = self._record(request, raw, payload)
+        record.schema = classify(payload, endpoint)
+        if record.schema is not None:
+            record.violations = validate(payload, record.schema)
+        record.violations += endpoint_violations(endpoint, payload)
         with self._changed:
             record.answer = self._answer_for(endpoint, channel, payload)
             self.records.append(record)
-            if channel is None:
-                self.malformed.append(record)
-            else:
-                self._by_channel.setdefault(channel, []).append(record)
+            self._by_channel.setdefault(channel, []).append(record)
             self._changed.notify_all()
-        if payload is None:
-            return Response(json.dumps({"error": "body is not JSON"}), status=400, content_type="application/json")
-        return Response(json.dumps(record.answer), status=200, content_type="application/json")
+        return json_response(record.answer)
 
-    def _forward(self, request: Request, raw: bytes) -> Response:
-        """Other channels belong to the operator's backend: relay and return its answer unchanged."""
-        path = request.path.rsplit("/", 1)[-1]
-        return relay(request, raw, (self.forward_url or "").replace("{endpoint}", path))
+    def _outside_run(self, request: Request, raw: bytes, payload: dict[str, Any]) -> Response:
+        """Other channels belong to the operator: relayed unchanged, else answered by the policy and kept
+        (bounded, unvalidated, body cut short) only as a trace."""
+        if self.forward_url:
+            path = request.path.rsplit("/", 1)[-1]
+            return relay(request, raw, self.forward_url.replace("{endpoint}", path))
+        record = self._record(request, raw[:KEPT_BYTES], None)
+        record.channel_id, record.type = channel_of(payload), payload.get("type")
+        record.answer = foreign_answer(ENDPOINTS[request.path], self.allow_foreign)
+        self._keep(self.foreign, record)
+        return json_response(record.answer)
+
+    def _record(self, request: Request, raw: bytes, payload: dict[str, Any] | None,
+                problem: str | None = None) -> Captured:
+        return Captured(next(self._seq), ENDPOINTS[request.path], dict(request.headers), raw, payload,
+                        time.monotonic(), channel_of(payload), payload.get("type") if payload else None,
+                        problem=problem)
+
+    def _keep(self, kept: deque[Captured], record: Captured) -> None:
+        with self._changed:
+            kept.append(record)
 
     # --- queries and waits (test thread) -----------------------------------------------------------
     def for_channel(self, channel_id: str) -> list[Captured]:

@@ -12,6 +12,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from .secret import Secret
+from .webhook_server import DEFAULT_MAX_BODY
+
 
 class ConfigError(ValueError):
     """A bad option or environment value: reported as one line, never a traceback."""
@@ -31,11 +34,13 @@ class HarnessConfig:
     strict: bool
     expectations_path: Path | None
     forward_webhooks: str | None
-    api_headers: tuple[tuple[str, str], ...]
-    secret_key: str | None
+    api_headers: tuple[tuple[str, Secret], ...]  # Secret: its repr is REDACTED wherever the config is printed
+    secret_key: Secret | None
     emulator_faults: tuple[str, ...]
     clauses: tuple[str, ...]
     extra: dict[str, Any] = field(default_factory=dict)
+    allow_foreign_channels: bool = False  # answer other channels' auth webhooks "allowed" (default: denied)
+    webhook_max_body: int = DEFAULT_MAX_BODY
 
     @property
     def embedded(self) -> bool:
@@ -53,14 +58,25 @@ class HarnessConfig:
         return {name: "REDACTED" for name, _ in self.api_headers}
 
 
+def without_credentials(url: str) -> str:
+    """A URL as printed: no user:password, query or fragment (they may carry a token)."""
+    try:
+        parts = urlsplit(url)
+        port = f":{parts.port}" if parts.port else ""
+    except ValueError:
+        return "<an unparsable URL>"
+    host = f"[{parts.hostname}]" if parts.hostname and ":" in parts.hostname else parts.hostname or ""
+    return f"{parts.scheme}://{host}{port}{parts.path}" if parts.scheme else "<not a URL>"
+
+
 def _url(value: str, schemes: tuple[str, ...], what: str) -> str:
     try:
         parts = urlsplit(value)
-        parts.port  # noqa: B018  (raises on a port that is not a number or out of range)
-    except ValueError as exc:
-        raise ConfigError(f"{what} is not a valid URL ({exc}): {value!r}") from None
-    if parts.scheme not in schemes or not parts.hostname:
-        raise ConfigError(f"{what} must be a {' or '.join(schemes)} URL, got {value!r}")
+        valid = parts.scheme in schemes and bool(parts.hostname) and (parts.port or 0) >= 0
+    except ValueError:
+        valid = False
+    if not valid:
+        raise ConfigError(f"{what} must be a {' or '.join(schemes)} URL, got {without_credentials(value)!r}")
     return value
 
 
@@ -71,11 +87,24 @@ def _listen(value: str) -> tuple[str, int]:
     return host.strip("[]") or "127.0.0.1", int(port)
 
 
-def _header(value: str) -> tuple[str, str]:
+def _header(value: str) -> tuple[str, Secret]:
     name, sep, content = value.partition(":")
-    if not sep or not re.fullmatch(r"[A-Za-z0-9-]+", name.strip()):
-        raise ConfigError(f"--api-header must be 'Name: value', got {value!r}")
-    return name.strip(), content.strip()
+    if not sep or not re.fullmatch(r"[A-Za-z0-9-]+", name.strip()):  # never echo the value: it may be a token
+        raise ConfigError("--api-header must be 'Name: value' (a header name, a colon, then the value)")
+    return name.strip(), Secret(content.strip())
+
+
+SIZE_UNITS = {"": 1, "k": 1000, "kb": 1000, "kib": 1024, "m": 1000**2, "mb": 1000**2, "mib": 1024**2}
+
+
+def _size(value: str | int | None) -> int:
+    if value is None or value == "":
+        return DEFAULT_MAX_BODY
+    match = re.fullmatch(r"\s*(\d+)\s*([a-zA-Z]*)\s*", str(value))
+    unit = match.group(2).lower() if match else ""
+    if not match or unit not in SIZE_UNITS or not 1024 <= int(match.group(1)) * SIZE_UNITS[unit] <= 1024**3:
+        raise ConfigError(f"--webhook-max-body must be a size from 1KiB to 1GiB such as 4MiB, got {value!r}")
+    return int(match.group(1)) * SIZE_UNITS[unit]
 
 
 def _path(value: str | None, what: str, must_exist: bool = True) -> Path | None:
@@ -123,5 +152,6 @@ def build_config(options: dict[str, Any], env: dict[str, str] | None = None) -> 
         timeout_multiplier=float(multiplier), strict=bool(options.get("strict")),
         expectations_path=_path(options.get("expectations"), "--expectations"),
         forward_webhooks=forward, api_headers=tuple(_header(h) for h in options.get("api_header") or ()),
-        secret_key=env.get("TEST_SECRET_KEY") or None, emulator_faults=faults,
-        clauses=tuple(options.get("clause") or ()))
+        secret_key=Secret(env["TEST_SECRET_KEY"]) if env.get("TEST_SECRET_KEY") else None, emulator_faults=faults,
+        clauses=tuple(options.get("clause") or ()), allow_foreign_channels=bool(options.get("allow_foreign_channels")),
+        webhook_max_body=_size(options.get("webhook_max_body")))

@@ -1,58 +1,108 @@
 """The capture hub: one fixed public webhook port shared by every pytest-xdist worker.
 
 A staging Sora posts to one static address. Under `pytest -n N` the controller owns that address; each
-worker runs its own capture server on an ephemeral port and registers its run prefix here. The hub relays
-every webhook to the worker whose prefix the channel carries and returns that worker's answer; webhooks
-of other channels go to --forward-webhooks, or get the default answer.
+worker runs its own capture server on an ephemeral loopback port and registers its run prefix here, proving
+with the per-run token the controller handed it (xdist workerinput) that it belongs to this run. The hub
+relays every webhook to the worker whose prefix the channel carries and returns that worker's answer;
+webhooks of other channels go to --forward-webhooks, or get the foreign-channel policy's answer.
 """
 from __future__ import annotations
 
+import hmac
 import json
+import re
+import secrets
 import threading
+from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 from werkzeug import Request, Response
 
-from .capture import DEFAULT_ANSWERS, channel_of
+from .capture import channel_of
+from .exposure import foreign_answer
 from .relay import relay
-from .webhook_server import ENDPOINTS, WebhookServer
+from .verdict import HarnessError
+from .webhook_body import NotAWebhook, parse_webhook
+from .webhook_server import DEFAULT_MAX_BODY, ENDPOINTS, WebhookServer, json_response
+
+REGISTER_PATH = "/hub/register"
+PREFIX = re.compile(r"[A-Za-z0-9_.:@-]{1,120}")
+LOOPBACK_HOSTS = ("127.0.0.1", "::1", "localhost")
 
 
 class CaptureHub(WebhookServer):
-    def __init__(self, host: str, port: int, forward_url: str | None = None) -> None:
-        super().__init__(host, port, self._relay)
+    def __init__(self, host: str, port: int, forward_url: str | None = None, allow_foreign: bool = False,
+                 max_body: int = DEFAULT_MAX_BODY) -> None:
+        super().__init__(host, port, self._relay, max_body)
         self.forward_url = forward_url
+        self.allow_foreign = allow_foreign
+        self.token = secrets.token_urlsafe(32)  # handed to workers only; never printed
         self._workers: dict[str, str] = {}  # run prefix -> worker capture base URL
         self._lock = threading.Lock()
-        self.server.expect_request("/hub/register", method="POST").respond_with_handler(self._register)
+        self.route(REGISTER_PATH, self._register)
+
+    def __repr__(self) -> str:
+        return f"CaptureHub({self.host}:{self.port})"
 
     @property
     def url(self) -> str:
-        return self.server.url_for("/")
+        return self.url_for("/")
 
     def _register(self, request: Request) -> Response:
-        body = json.loads(request.get_data())
+        body = _json_object(self.read_body(request))
+        if body is None:
+            return json_response({"error": "registration body is not a JSON object"}, 400)
+        token = body.get("token")
+        if not isinstance(token, str) or not hmac.compare_digest(token.encode(), self.token.encode()):
+            return json_response({"error": "registration needs this run's token"}, 403)
+        prefix, url = body.get("prefix"), body.get("url")
+        if not isinstance(prefix, str) or not PREFIX.fullmatch(prefix) or not _loopback_http(url):
+            return json_response({"error": "registration needs a run prefix and a loopback http URL"}, 400)
         with self._lock:
-            self._workers[body["prefix"]] = body["url"].rstrip("/")
-        return Response("{}", content_type="application/json")
+            self._workers[prefix] = str(url).rstrip("/")
+        return json_response({"registered": prefix})
 
     def _relay(self, request: Request) -> Response:
         endpoint = ENDPOINTS[request.path]
-        raw = request.get_data()
+        raw = self.read_body(request)
         try:
-            channel = channel_of(json.loads(raw))
-        except ValueError:
-            channel = None
+            channel = channel_of(parse_webhook(raw))
+        except NotAWebhook as exc:
+            return json_response({"error": str(exc)}, 400)
         with self._lock:
             owner = next((url for prefix, url in self._workers.items() if channel and channel.startswith(prefix)), None)
         if owner is not None:
-            target = f"{owner}/webhook/{endpoint}"
-        elif self.forward_url:
-            target = self.forward_url.replace("{endpoint}", endpoint)
-        else:
-            return Response(json.dumps(DEFAULT_ANSWERS[endpoint]), content_type="application/json")
-        return relay(request, raw, target)
+            return relay(request, raw, f"{owner}/webhook/{endpoint}")
+        if self.forward_url:
+            return relay(request, raw, self.forward_url.replace("{endpoint}", endpoint))
+        return json_response(foreign_answer(endpoint, self.allow_foreign))
 
 
-def register(hub_url: str, prefix: str, capture_url: str) -> None:
-    requests.post(hub_url.rstrip("/") + "/hub/register", json={"prefix": prefix, "url": capture_url}, timeout=10)
+def _json_object(raw: bytes) -> dict[str, Any] | None:
+    try:
+        body = json.loads(raw)
+    except (ValueError, RecursionError):
+        return None
+    return body if isinstance(body, dict) else None
+
+
+def _loopback_http(url: Any) -> bool:
+    """Workers listen on this host: the hub never relays elsewhere, whoever holds the token."""
+    if not isinstance(url, str):
+        return False
+    try:
+        parts = urlsplit(url)
+        return parts.scheme == "http" and parts.hostname in LOOPBACK_HOSTS and parts.port is not None
+    except ValueError:
+        return False
+
+
+def register(hub_url: str, token: str, prefix: str, capture_url: str) -> None:
+    try:
+        answer = requests.post(hub_url.rstrip("/") + REGISTER_PATH,
+                               json={"token": token, "prefix": prefix, "url": capture_url}, timeout=10)
+    except requests.RequestException as exc:
+        raise HarnessError(f"cannot register with the webhook capture hub at {hub_url}: {exc}") from None
+    if answer.status_code != 200:
+        raise HarnessError(f"the webhook capture hub at {hub_url} refused this worker: {answer.status_code}")

@@ -13,16 +13,19 @@ from . import judging, leaks
 from .capture import CaptureServer
 from .config import ConfigError, HarnessConfig, build_config
 from .expectations import load_expectations
+from .exposure import startup_lines
 from .hub import CaptureHub, register
 from .items import CHECKER, CONFIG, EXPECTATIONS, PROFILE, SCENARIO, clauses_of
 from .preflight import check_api, check_signaling
 from .profile import CAPABILITIES, TargetProfile, resolve_profile
 from .scenario import Scenario
+from .secret import assertion_lines
 from .targets import Targets
 from .verdict import Checker, ClauseFailure, HarnessError
 
 HUB = pytest.StashKey[CaptureHub]()
 HUB_KEY = "sora_capture_hub"
+HUB_TOKEN_KEY = "sora_capture_hub_token"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -39,6 +42,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     g.addoption("--expectations", metavar="FILE", help="known failures of this target, with reasons")
     g.addoption("--forward-webhooks", metavar="URL",
                 help="relay webhooks of other channels to this receiver ({endpoint} = session/event/auth)")
+    g.addoption("--allow-foreign-channels", action="store_true",
+                help="answer other channels' auth webhooks 'allowed' (default: denied unless --forward-webhooks)")
+    g.addoption("--webhook-max-body", metavar="SIZE", help="larger webhook bodies get 413 (default 4MiB)")
     g.addoption("--api-header", action="append", default=[], metavar="'Name: value'", help="extra API header")
     g.addoption("--emulator-fault", action="append", default=[], metavar="NAME", help="embedded emulator fault")
     g.addoption("--clause", action="append", default=[], metavar="ID", help="run only the tests of these clauses")
@@ -49,7 +55,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "needs(*capabilities): target capabilities a test needs beyond its clauses'")
     names = ("sora_api_url", "sora_signaling_url", "channel_prefix", "webhook_listen", "archive_dir",
              "target_profile", "timeout_multiplier", "strict", "expectations", "forward_webhooks", "api_header",
-             "emulator_fault", "clause")
+             "emulator_fault", "clause", "allow_foreign_channels", "webhook_max_body")
     options = {name: config.getoption(name) for name in names}
     try:
         harness = build_config(options)
@@ -75,8 +81,9 @@ def pytest_configure(config: pytest.Config) -> None:
     if _distributing(config) and harness.webhook_port != 0:
         # Workers cannot all bind the one address the target posts to: the controller owns it.
         try:
-            config.stash[HUB] = CaptureHub(harness.webhook_host, harness.webhook_port, harness.forward_webhooks).start()
-        except (OSError, SystemExit):
+            config.stash[HUB] = CaptureHub(harness.webhook_host, harness.webhook_port, harness.forward_webhooks,
+                                           harness.allow_foreign_channels, harness.webhook_max_body).start()
+        except OSError:
             pytest.exit(f"webhook capture hub cannot listen on {harness.webhook_host}:{harness.webhook_port}: "
                         "address already in use or not available", returncode=2)
 
@@ -92,6 +99,21 @@ def pytest_configure_node(node: Any) -> None:
     hub = node.config.stash.get(HUB, None)
     if hub is not None:
         node.workerinput[HUB_KEY] = hub.url
+        node.workerinput[HUB_TOKEN_KEY] = hub.token
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_sessionstart(session: pytest.Session) -> Iterator[None]:
+    """Who else the webhook receiver answers, and how: printed once (by the controller), even with -q."""
+    yield  # after pytest's header
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None and not hasattr(session.config, "workerinput"):
+        for line in startup_lines(session.config.stash[CONFIG], _distributing(session.config)):
+            reporter.write_line(line)
+
+
+def pytest_assertrepr_compare(op: str, left: Any, right: Any) -> list[str] | None:
+    return assertion_lines(op, left, right)  # a failed comparison with a secret never diffs its characters
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -130,18 +152,24 @@ def target_profile(pytestconfig: pytest.Config) -> TargetProfile:
 
 @pytest.fixture(scope="session")
 def capture(harness_config: HarnessConfig, pytestconfig: pytest.Config) -> Iterator[CaptureServer]:
-    hub_url = getattr(pytestconfig, "workerinput", {}).get(HUB_KEY)
-    port = 0 if hub_url else harness_config.webhook_port  # behind the hub, each worker takes any free port
-    server = CaptureServer(harness_config.webhook_host, port, harness_config.run_prefix,
-                           None if hub_url else harness_config.forward_webhooks)
+    workerinput = getattr(pytestconfig, "workerinput", {})
+    hub_url = workerinput.get(HUB_KEY)
+    # behind the hub, each worker takes any free loopback port: only the hub is reachable from the target
+    host, port = ("127.0.0.1", 0) if hub_url else (harness_config.webhook_host, harness_config.webhook_port)
+    server = CaptureServer(host, port, harness_config.run_prefix, None if hub_url else harness_config.forward_webhooks,
+                           harness_config.allow_foreign_channels, harness_config.webhook_max_body)
     try:
         server.start()
-    except (OSError, SystemExit) as exc:  # werkzeug exits (SystemExit) on a busy port instead of raising
-        reason = getattr(exc, "strerror", None) or "address already in use or not available"
+    except OSError as exc:
+        reason = exc.strerror or "address already in use or not available"
         pytest.exit(f"webhook capture server cannot listen on {harness_config.webhook_host}:"
                     f"{harness_config.webhook_port}: {reason}", returncode=2)
     if hub_url:
-        register(hub_url, harness_config.run_prefix, f"http://127.0.0.1:{server.server.port}")
+        try:
+            register(hub_url, workerinput.get(HUB_TOKEN_KEY, ""), harness_config.run_prefix, server.url_for(""))
+        except HarnessError as exc:
+            server.stop()
+            pytest.exit(f"sora-conformance: {exc}", returncode=2)
     yield server
     server.stop()
 

@@ -1,0 +1,73 @@
+"""The -n N capture hub relays webhooks only to workers of this run: a registration must carry the token the
+controller handed its workers (compared in constant time); anything else is refused with a 4xx, never a 500."""
+import json
+
+import pytest
+import requests
+
+from sora_conformance.harness.capture import CaptureServer
+from sora_conformance.harness.hub import CaptureHub, register
+from sora_conformance.harness.verdict import HarnessError
+
+AUTH = {"channel_id": "run7-room", "connection_id": "C1", "role": "sendonly"}
+
+
+@pytest.fixture
+def hub():
+    server = CaptureHub("127.0.0.1", 0).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def worker():
+    server = CaptureServer(run_prefix="run7").start()
+    yield server
+    server.stop()
+
+
+def post_register(hub, body):
+    data = body if isinstance(body, (bytes, str)) else json.dumps(body)
+    return requests.post(hub.url_for("/hub/register"), data=data, timeout=5)
+
+
+def test_a_worker_with_the_runs_token_gets_its_channels(hub, worker):
+    register(hub.url, hub.token, "run7", worker.url_for(""))
+    answer = requests.post(hub.url_for("/webhook/auth"), json=AUTH, timeout=5)
+    assert answer.json() == {"allowed": True} and len(worker.for_channel("run7-room")) == 1
+
+
+@pytest.mark.parametrize("token", [None, "", "guess", 12345, ["x"]], ids=["none", "empty", "wrong", "int", "list"])
+def test_a_registration_without_the_token_is_refused(hub, token):
+    body = {"prefix": "", "url": "http://127.0.0.1:9"} | ({} if token is None else {"token": token})
+    assert post_register(hub, body).status_code == 403
+    answer = requests.post(hub.url_for("/webhook/auth"), json=AUTH, timeout=5)
+    assert answer.json()["allowed"] is False  # nothing was redirected: the foreign-channel policy answered
+
+
+@pytest.mark.parametrize("body", [b"{oops", b"[" * 100_000, b"[]", b'"x"', b"", b"\xff"],
+                         ids=["not JSON", "deep", "array", "string", "empty", "not UTF-8"])
+def test_a_malformed_registration_gets_400(hub, body):
+    answer = post_register(hub, body)
+    assert answer.status_code == 400 and answer.headers["content-type"] == "application/json"
+
+
+@pytest.mark.parametrize("fields", [
+    {}, {"prefix": "", "url": "http://127.0.0.1:9"}, {"prefix": "run7", "url": "http://attacker.example:80"},
+    {"prefix": "run7", "url": "https://127.0.0.1:9"}, {"prefix": "run7", "url": "http://127.0.0.1"},
+    {"prefix": "run7", "url": ["http://127.0.0.1:9"]}, {"prefix": ["run7"], "url": "http://127.0.0.1:9"},
+    {"prefix": "run7", "url": "http://[::1"},
+], ids=["nothing", "empty prefix", "other host", "https", "no port", "url list", "prefix list", "bad url"])
+def test_even_with_the_token_only_a_loopback_worker_can_register(hub, fields):
+    assert post_register(hub, {"token": hub.token} | fields).status_code == 400
+
+
+def test_register_reports_a_refusal_as_a_harness_error(hub):
+    with pytest.raises(HarnessError, match="refused this worker: 403"):
+        register(hub.url, "not-the-token", "run7", "http://127.0.0.1:9")
+
+
+def test_each_run_has_its_own_token():
+    first, second = CaptureHub("127.0.0.1", 0), CaptureHub("127.0.0.1", 0)
+    assert first.token != second.token and len(first.token) >= 32
+    assert first.token not in repr(first)
