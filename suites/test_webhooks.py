@@ -63,3 +63,23 @@ def test_archive_webhook_arrives_on_event_webhook(sora, kind):
     sora.check("WH-ARCHIVE-UNCHANGED", record.data().get("connection_id") == rec.client.connection_id,
                f"{kind} is not about the recorded connection", rec.client.connection_id,
                record.data().get("connection_id"))
+
+
+IDENTITY = {"session.": ("session_id",), "recording.": ("session_id", "recording_id"),
+            "archive.": ("connection_id",), "split-archive.": ("connection_id",)}
+
+
+@pytest.mark.clause("ID-WEBHOOK")
+def test_every_webhook_of_a_recording_identifies_itself(sora):
+    rec = sora.recording("ID-WEBHOOK")
+    sora.api.stop_recording(rec.channel)
+    sora.report_webhook(rec, "ID-WEBHOOK")
+    sora.wait("archive.available", rec.channel, "ID-WEBHOOK")
+    for record in sora.capture.for_channel(rec.channel):
+        if record.endpoint == "auth":
+            continue
+        prefix = next((p for p in IDENTITY if str(record.type).startswith(p)), "")
+        wanted = ("type", "id", "timestamp", "channel_id", *IDENTITY.get(prefix, ()))
+        missing = [key for key in wanted if key not in record.data()]
+        sora.check("ID-WEBHOOK", not missing, f"{record.type} on the {record.endpoint} webhook lacks {missing}",
+                   list(wanted), sorted(record.data()))

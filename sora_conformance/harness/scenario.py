@@ -192,6 +192,12 @@ class Scenario:
                     continue
         return found
 
+    def stopped_report_file(self, rec: Recorded, clause: str) -> Any:
+        """StopRecording, then the report file once recording.report says it is written."""
+        self.api.stop_recording(rec.channel)
+        self.report_webhook(rec, clause)
+        return self.report_file(rec.recording_id)
+
     def report_file(self, recording_id: str) -> Any:
         path = self.recording_dir(recording_id) / f"report-{recording_id}.json"
         if not path.is_file():
