@@ -6,7 +6,7 @@ import pytest
 def test_get_session_answers_for_the_live_session(sora):
     channel = sora.new_channel()
     client = sora.connect(channel)
-    answer = sora.call("Sora_20231220.GetSession", {"channel_id": channel, "session_id": client.session_id})
+    answer = sora.get_session(channel, client.session_id)
     sora.check("API-GETSESSION-REPLACES", answer.ok, "GetSession did not find the live session", "2xx",
                {"status": answer.status, "body": answer.response})
     body = answer.response if isinstance(answer.response, dict) else {}

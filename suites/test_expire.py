@@ -72,7 +72,7 @@ def test_expire_time_out_of_range_is_refused(sora, value):
 def test_short_expire_time_ends_recording_while_session_lives(sora):
     rec = sora.recording("EXPIRE-ENDS-RECORDING", expire_time=1)
     report = sora.report_webhook(rec, "EXPIRE-ENDS-RECORDING", timeout=12)
-    session = sora.call("Sora_20231220.GetSession", {"channel_id": rec.channel})
+    session = sora.get_session(rec.channel, rec.session_id)
     sora.check("EXPIRE-ENDS-RECORDING", session.ok, "the session did not outlive the expired recording",
                "GetSession 2xx while the client stays", {"status": session.status})
     sora.check("EXPIRE-ENDS-RECORDING", report.data().get("expire_time") == 1, "recording.report misreports expire_time",

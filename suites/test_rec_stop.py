@@ -72,6 +72,6 @@ def test_stop_recording_leaves_the_session_running(sora):
     rec = sora.recording("API-STOP-RENAMED")
     sora.api.stop_recording(rec.channel)
     sora.report_webhook(rec, "API-STOP-RENAMED")
-    session = sora.call("Sora_20231220.GetSession", {"channel_id": rec.channel})
+    session = sora.get_session(rec.channel, rec.session_id)
     sora.check("API-STOP-RENAMED", session.ok, "the session ended with the recording", "GetSession 2xx",
                {"status": session.status, "body": session.response})

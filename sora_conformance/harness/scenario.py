@@ -87,6 +87,11 @@ class Scenario:
         """Any API call, kept as evidence, whatever its status."""
         return self.api.call(target, body)
 
+    def get_session(self, channel: str, session_id: str | None) -> Exchange:
+        """GetSession as Shiguredo's devtools sends it: with the session_id whenever it is known."""
+        return self.call("Sora_20231220.GetSession", {"channel_id": channel} | ({"session_id": session_id}
+                                                                                if session_id else {}))
+
     def start_recording(self, channel: str, **params: Any) -> Any:
         answer = self.api.start_recording(channel, **params)
         self.recording_channels.add(channel)
