@@ -27,14 +27,14 @@ def test_logs_use_sora_line_format_and_validate_clean(make_emulator, receiver, p
     receiver.wait_for("session.destroyed", ch, clause="LOGS", timeout=TIMEOUT)
     receiver.wait_for("connection.destroyed", ch, clause="LOGS", timeout=TIMEOUT)
     logs = emulator.config.webhook_log_dir
-    session_log, event_log = logs / "session_webhook.jsonl", logs / "event_webhook.jsonl"
-    for line in lines(session_log) + lines(event_log):
+    session_log, event_log, auth_log = (logs / f"{hook}_webhook.jsonl" for hook in ("session", "event", "auth"))
+    for line in lines(session_log) + lines(event_log) + lines(auth_log):
         assert set(line) == {"id", "timestamp", "req"} and line["timestamp"].endswith("Z")
         assert line["id"] != line["req"].get("id")  # the log line's id is not the webhook's
     kinds = [line["req"]["type"] for line in lines(session_log) if line["req"].get("channel_id") == ch]
     assert kinds[0] == "session.created" and kinds[-1] == "session.destroyed" and "session.updated" in kinds
     capsys.readouterr()
-    assert main(["validate", str(session_log), str(event_log)]) == 0, capsys.readouterr().out
+    assert main(["validate", str(session_log), str(event_log), str(auth_log)]) == 0, capsys.readouterr().out
     assert " 0 invalid, 0 with warnings only, 0 not covered" in capsys.readouterr().out
 
 
@@ -57,3 +57,14 @@ def test_an_interval_of_zero_sends_no_session_updated(make_emulator, receiver, p
     created = receiver.wait_for("session.created", ch, clause="UPDATED", timeout=TIMEOUT)
     assert receiver.none_within("session.updated", ch, within=0.3, after=created.seq) is None
     client.disconnect()
+
+
+def test_error_log_lines_wrap_the_webhook_the_same_way(make_emulator, pool, capsys):
+    emulator = make_emulator(session_webhook_url="http://127.0.0.1:9/down", event_webhook_url=None,
+                             auth_webhook_url=None, webhook_timeout=1.0)
+    pool.connect([emulator.signaling_url], f"logs-{uuid.uuid4().hex[:8]}", "sendonly").disconnect()
+    errors = emulator.config.webhook_log_dir / "session_webhook_error.jsonl"
+    first = lines(errors)[0]
+    assert set(first) == {"id", "timestamp", "req", "error"} and first["req"]["type"] == "session.created"
+    capsys.readouterr()
+    assert main(["validate", str(errors)]) == 0, capsys.readouterr().out
