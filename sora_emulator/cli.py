@@ -56,6 +56,8 @@ def config_from(args: argparse.Namespace) -> EmulatorConfig:
     faults = set(settings.get("faults", frozenset())) | set(args.fault)
     Faults(faults)  # unknown names are a usage error
     settings["faults"] = frozenset(faults)
+    if settings.get("session_updated_webhook_interval", 0) < 0:
+        raise ConfigError("session-updated-webhook-interval must be 0 (none) or more seconds")
     for key in ("api_port", "signaling_port"):
         if key in settings and not 0 <= settings[key] <= 65535:
             raise ConfigError(f"{key.replace('_', '-')} must be from 0 to 65535")
