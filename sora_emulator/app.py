@@ -20,6 +20,7 @@ from .ids import new_id
 from .params import RecordingParams, session_recording_params
 from .recorder import Recorder
 from .state import Archive, Connection, Recording, Session, State
+from .updates import SessionUpdates
 from .webhooks import Hook, WebhookLog, WebhookSender
 
 log = logging.getLogger("sora_emulator")
@@ -38,6 +39,7 @@ class EmulatorApp:
              Hook.EVENT: config.event_webhook_url},
             WebhookLog(config.webhook_log_dir), config.webhook_timeout)
         self.signaling: SignalingControl | None = None
+        self.updates = SessionUpdates(config.session_updated_webhook_interval, self._session_updated)
         self._destroy_timers: dict[str, asyncio.TimerHandle] = {}
         self._expiry_timers: dict[str, asyncio.TimerHandle] = {}
         self._entries: dict[str, list[dict[str, Any]]] = {}  # recording_id -> report archive entries
@@ -53,7 +55,7 @@ class EmulatorApp:
     async def on_connect(self, request: ConnectRequest) -> ConnectDecision:
         answer: dict[str, Any] = {"allowed": True}
         if self.config.auth_webhook_url:
-            delivery = await self.webhooks.send(Hook.AUTH, self._auth_request(request), request.connection_id)
+            delivery = await self.webhooks.send(Hook.AUTH, payloads.auth_request(request, self._counts(request.channel_id), self.clock()), request.connection_id)
             if not delivery.ok or not isinstance(delivery.body, dict):
                 return ConnectDecision(False, reason="AUTH-WEBHOOK-ERROR")
             answer = delivery.body
@@ -102,7 +104,10 @@ class EmulatorApp:
 
     # --- sessions --------------------------------------------------------------------------------
     async def _session_created(self, session: Session) -> None:
-        delivery = await self.webhooks.send(Hook.SESSION, payloads.session_created(session, self.clock()))
+        created = payloads.session_created(session, self.clock())
+        delivery = await self.webhooks.send(Hook.SESSION, created)
+        if self.state.sessions.get(session.channel_id) is session:  # not destroyed while the webhook was out
+            self.updates.start(session)
         answer = delivery.body if delivery.ok and isinstance(delivery.body, dict) else {}
         if "session_metadata" in answer:
             session.session_metadata = answer["session_metadata"]
@@ -120,7 +125,10 @@ class EmulatorApp:
                                      params.split_duration, params.metadata)
             await self.start_recording(params, require_session=True)
         except ApiError as exc:
-            self.webhooks.log.write(Hook.SESSION, answer, error=f"session.created answer refused: {exc.message}")
+            self.webhooks.log.write(Hook.SESSION, created, f"session.created answer refused: {exc.message}", answer)
+
+    async def _session_updated(self, session: Session) -> None:
+        await self.webhooks.send(Hook.SESSION, payloads.session_updated(session, self.clock()))
 
     def _spawn_destroy(self, channel_id: str, session_id: str) -> None:
         self._destroy_timers.pop(channel_id, None)
@@ -135,6 +143,7 @@ class EmulatorApp:
         if timer is not None:
             timer.cancel()
         self.state.destroy_session(channel_id)
+        await self.updates.stop(session.session_id)
         recording = self.state.recordings.get(channel_id)
         if recording is not None and self._ends_with_session(recording):
             await self.stop_recording(channel_id, session)
@@ -249,23 +258,6 @@ class EmulatorApp:
             finally:
                 outbox.task_done()
 
-    def _auth_request(self, r: ConnectRequest) -> dict[str, Any]:
-        counts = self._counts(r.channel_id)
-        body: dict[str, Any] = {
-            "id": new_id(), "timestamp": payloads.timestamp(self.clock()), "version": payloads.VERSION,
-            "label": payloads.LABEL, "node_name": payloads.NODE_NAME, "role": r.role, "channel_id": r.channel_id,
-            "connection_id": r.connection_id, "multistream": r.multistream, "simulcast": r.simulcast,
-            "spotlight": r.spotlight, "audio": r.audio, "video": r.video, "data_channel_signaling": False,
-            "ignore_disconnect_websocket": False, "e2ee": False,
-            "channel_connections": sum(counts.values()),
-            "channel_sendrecv_connections": counts.get("sendrecv", 0),
-            "channel_sendonly_connections": counts.get("sendonly", 0),
-            "channel_recvonly_connections": counts.get("recvonly", 0)}
-        for key, value in (("client_id", r.client_id), ("bundle_id", r.bundle_id), ("metadata", r.metadata)):
-            if value is not None:
-                body[key] = value
-        return body
-
     def _counts(self, channel_id: str) -> dict[str, int]:
         session = self.state.sessions.get(channel_id)
         counts: dict[str, int] = {}
@@ -296,6 +288,7 @@ class EmulatorApp:
             timer.cancel()
         self._destroy_timers.clear()
         self._expiry_timers.clear()
+        await self.updates.close()
         if self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
         if self._outbox is not None and self._sender is not None:

@@ -34,6 +34,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--legacy-recording", action="store_true", default=None, help="enable legacy recording")
     p.add_argument("--session-destroy-delay", type=float, help="seconds from the last disconnect to destruction")
     p.add_argument("--recording-max-expire-time", type=int)
+    p.add_argument("--session-updated-webhook-interval", type=float,
+                   help="seconds between session.updated webhooks of a live session (default 60, as Sora; 0: none)")
     p.add_argument("--fault", action="append", default=[], metavar="NAME", help="switch on a fault (repeatable)")
     p.add_argument("--list-faults", action="store_true", help="print the faults and the clause each breaks")
     return p
@@ -54,6 +56,8 @@ def config_from(args: argparse.Namespace) -> EmulatorConfig:
     faults = set(settings.get("faults", frozenset())) | set(args.fault)
     Faults(faults)  # unknown names are a usage error
     settings["faults"] = frozenset(faults)
+    if settings.get("session_updated_webhook_interval", 0) < 0:
+        raise ConfigError("session-updated-webhook-interval must be 0 (none) or more seconds")
     for key in ("api_port", "signaling_port"):
         if key in settings and not 0 <= settings[key] <= 65535:
             raise ConfigError(f"{key.replace('_', '-')} must be from 0 to 65535")

@@ -26,6 +26,7 @@ class EmulatorConfig:
     recording_max_expire_time: int = 86400
     recording_max_split_duration: int = 86400
     webhook_timeout: float = 5.0
+    session_updated_webhook_interval: float = 60.0  # seconds between session.updated (Sora: 60); 0: none
     ping_interval: float = 5.0
     faults: frozenset[str] = field(default_factory=frozenset)
 

@@ -55,6 +55,8 @@ _CATALOGUE = [
           "session recording webhooks carry the recording metadata under the legacy key metadata"),
     Fault("log-written-leak", "WH-REC-NO-LOG-WRITTEN", "session recording webhooks carry log_written"),
     Fault("archive-webhook-on-session", "WH-ARCHIVE-UNCHANGED", "archive.* webhooks are sent on the session webhook"),
+    Fault("recording-webhook-without-id", "ID-WEBHOOK", "session recording webhooks are sent without their request id"),
+    Fault("report-file-without-recording-id", "ID-FILES", "report-<recording_id>.json leaves out recording_id"),
     Fault("report-file-no-recording-metadata", "FILE-REPORT-RECORDING-METADATA",
           "report-<recording_id>.json leaves out recording_metadata"),
     Fault("report-file-metadata-key", "FILE-REPORT-NO-METADATA",

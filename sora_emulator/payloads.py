@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from .faults import Faults
+from .hooks import ConnectRequest
 from .ids import new_id
 from .params import UNSET
 from .state import Archive, Connection, Recording, Session
@@ -30,10 +31,19 @@ def base(kind: str, now: float) -> dict[str, Any]:
 
 # --- session webhooks ---------------------------------------------------------------------------
 def session_created(session: Session, now: float) -> dict[str, Any]:
+    """The keys of Sora 2025.2.1's own session.created (fixtures/real/kohaku): no multistream, no group_id."""
     return base("session.created", now) | {
-        "channel_id": session.channel_id, "session_id": session.session_id, "multistream": True,
-        "spotlight": False, "created_time": int(session.created_at),
-        "created_timestamp": timestamp(session.created_at),
+        "channel_id": session.channel_id, "session_id": session.session_id, "spotlight": False,
+        "created_time": int(session.created_at), "created_timestamp": timestamp(session.created_at),
+    }
+
+
+def session_updated(session: Session, now: float) -> dict[str, Any]:
+    """Sent periodically while the session lives; shape of Sora 2025.2.1's session.updated."""
+    return session_created(session, now) | {
+        "type": "session.updated", "group_id": session.session_id, "max_connections": session.max_connections,
+        "total_connections": session.total_connections,
+        "connections": [session_connection(c) for c in session.connections.values() if c.connected],
     }
 
 
@@ -49,12 +59,10 @@ def session_destroyed(session: Session, now: float) -> dict[str, Any]:
 
 
 def session_connection(c: Connection) -> dict[str, Any]:
-    item = {"role": c.role, "client_id": c.client_id, "bundle_id": c.bundle_id, "connection_id": c.connection_id,
-            "simulcast": False, "audio": c.audio is not False, "video": c.video is not False,
-            "created_time": int(c.created_at), "created_timestamp": timestamp(c.created_at)}
-    if c.destroyed_at is not None:
-        item |= {"destroyed_time": int(c.destroyed_at), "destroyed_timestamp": timestamp(c.destroyed_at)}
-    return item
+    destroyed = timestamp(c.destroyed_at) if c.destroyed_at is not None else None
+    return {"connection_id": c.connection_id, "role": c.role, "bundle_id": c.bundle_id, "client_id": c.client_id,
+            "audio": c.audio is not False, "video": c.video is not False, "simulcast": False,
+            "connection_created_timestamp": timestamp(c.created_at), "connection_destroyed_timestamp": destroyed}
 
 
 def _recording_data(rec: Recording, faults: Faults) -> dict[str, Any]:
@@ -125,7 +133,26 @@ def recording_webhook(kind: str, rec: Recording, session: Session | None, now: f
             body["session_metadata"] = session.session_metadata
         if faults.on("log-written-leak"):
             body["log_written"] = True
+        if faults.on("recording-webhook-without-id"):
+            del body["id"]
     body["data"] = data
+    return body
+
+
+# --- auth webhook --------------------------------------------------------------------------------
+def auth_request(r: ConnectRequest, counts: dict[str, int], now: float) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "id": new_id(), "timestamp": timestamp(now), "version": VERSION, "label": LABEL, "node_name": NODE_NAME,
+        "role": r.role, "channel_id": r.channel_id, "connection_id": r.connection_id, "multistream": r.multistream,
+        "simulcast": r.simulcast, "spotlight": r.spotlight, "audio": r.audio, "video": r.video,
+        "data_channel_signaling": False, "ignore_disconnect_websocket": False, "e2ee": False,
+        "channel_connections": sum(counts.values()),
+        "channel_sendrecv_connections": counts.get("sendrecv", 0),
+        "channel_sendonly_connections": counts.get("sendonly", 0),
+        "channel_recvonly_connections": counts.get("recvonly", 0)}
+    for key, value in (("client_id", r.client_id), ("bundle_id", r.bundle_id), ("metadata", r.metadata)):
+        if value is not None:
+            body[key] = value
     return body
 
 
@@ -194,6 +221,8 @@ def report_file(rec: Recording, directory: Path, archives: list[dict[str, Any]],
             report["metadata"] = data["metadata"]
         return report
     report["session_id"] = rec.session_id
+    if faults.on("report-file-without-recording-id"):
+        del report["recording_id"]
     if rec.params.metadata is not UNSET:
         if not faults.on("report-file-no-recording-metadata"):
             report["recording_metadata"] = rec.params.metadata

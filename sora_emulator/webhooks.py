@@ -6,13 +6,15 @@ carries on: no webhook may block signaling for longer than `webhook_timeout`.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import json
-import time
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+
+from .ids import new_id
 
 
 class Hook(str, Enum):
@@ -30,15 +32,29 @@ class Delivery:
 
 
 class WebhookLog:
+    """Sora's log line format: {"id": <log line id>, "timestamp": <RFC 3339>, "req": <the webhook body>}.
+
+    Error lines (`*_error.jsonl`) add `error` and, when an answer was the problem, `res` (the answer).
+    """
+
     def __init__(self, log_dir: Path) -> None:
         log_dir.mkdir(parents=True, exist_ok=True)
         self.log_dir = log_dir
 
-    def write(self, hook: Hook, payload: dict[str, Any], error: str | None = None) -> None:
+    def write(self, hook: Hook, payload: dict[str, Any], error: str | None = None, answer: Any = None) -> None:
         name = f"{hook.value}_webhook{'_error' if error else ''}.jsonl"
-        line = payload if error is None else {"timestamp": time.time(), "error": error, "request": payload}
+        line: dict[str, Any] = {"id": new_id(), "timestamp": _log_timestamp(), "req": payload}
+        if error is not None:
+            line["error"] = error
+        if answer is not None:
+            line["res"] = answer
         with open(self.log_dir / name, "a", encoding="utf-8") as out:
             out.write(json.dumps(line, ensure_ascii=False) + "\n")
+
+
+def _log_timestamp() -> str:
+    """Microsecond RFC 3339 in UTC, as Sora writes it (2026-04-17T02:36:51.902750Z)."""
+    return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 async def post_json(url: str, payload: dict[str, Any], headers: dict[str, str], timeout: float) -> Delivery:

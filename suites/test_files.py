@@ -43,3 +43,18 @@ def test_report_file_carries_the_recorded_session_id(sora):
     report = sora.report_file(rec)
     sora.check(report.get("session_id") == rec.session_id, "the report file does not name the recorded session",
                rec.session_id, report.get("session_id"))
+
+
+@pytest.mark.clause("ID-FILES")
+def test_every_recording_file_names_what_it_belongs_to(sora):
+    rec = sora.recording()
+    sora.stop_and_report(rec)
+    files = {"report": sora.report_file(rec)}
+    files |= {f"archives[{i}]": entry for i, entry in enumerate(files["report"].get("archives") or [])}
+    files |= sora.archive_files(rec)
+    sora.check(len(files) > 2, "the recording has no archive file or entry to check", "archive files and entries",
+               sorted(files))
+    unnamed = [name for name, body in files.items()
+               if not isinstance(body, dict) or not body.get("recording_id" if name == "report" else "connection_id")]
+    sora.check(not unnamed, f"recording files that do not name what they belong to: {unnamed}",
+               "recording_id in the report; connection_id in every archive file and archives[] entry", unnamed)

@@ -60,3 +60,22 @@ def test_archive_webhook_arrives_on_event_webhook(sora, kind):
     sora.check(record.data().get("connection_id") == rec.client.connection_id,
                f"{kind} is not about the recorded connection", rec.client.connection_id,
                record.data().get("connection_id"))
+
+
+IDENTITY = {"session.": ("session_id",), "recording.": ("session_id", "recording_id"),
+            "archive.": ("connection_id",), "split-archive.": ("connection_id",)}
+
+
+@pytest.mark.clause("ID-WEBHOOK")
+def test_every_webhook_of_a_recording_identifies_itself(sora):
+    rec = sora.recording()
+    sora.stop_and_report(rec)
+    sora.wait("archive.available", rec.channel)
+    for record in sora.webhooks(rec.channel):
+        if record.endpoint == "auth":
+            continue
+        prefix = next((p for p in IDENTITY if str(record.type).startswith(p)), "")
+        wanted = ("type", "id", "timestamp", "channel_id", *IDENTITY.get(prefix, ()))
+        missing = [key for key in wanted if key not in record.data()]
+        sora.check(not missing, f"{record.type} on the {record.endpoint} webhook lacks {missing}", list(wanted),
+                   sorted(record.data()))

@@ -54,16 +54,20 @@ def run(args: argparse.Namespace) -> int:
     failed = [r for r in results if r.fails(args.strict)]
     if args.json:
         print(json.dumps({"valid": not failed, "checked": len(results), "failed": len(failed), "items": [
-            {"source": r.source, "line": r.line, "schema": r.schema, "error": r.error,
-             "violations": [v.as_dict() for v in r.violations]} for r in results if r.error or r.violations]},
+            {"source": r.source, "line": r.line, "schema": r.schema, "error": r.error, "note": r.note,
+             "violations": [v.as_dict() for v in r.violations]} for r in results if r.error or r.note or r.violations]},
             indent=2, ensure_ascii=False))
     else:
         for r in results:
             if r.error:
                 print(f"{r.where}: ERROR {r.error}")
+            if r.note:
+                print(f"{r.where}: INFO {r.note}")
             for v in r.violations:
                 tag = "FAIL" if v.fails(args.strict) else "WARN"
                 print(f"{r.where}: {tag} {r.schema} {v}")
         warned = sum(1 for r in results if r.violations and not r.fails(args.strict))
-        print(f"{len(results)} checked, {len(failed)} invalid, {warned} with warnings only")
+        uncovered = sum(1 for r in results if r.note)
+        print(f"{len(results)} checked, {len(failed)} invalid, {warned} with warnings only, "
+              f"{uncovered} not covered by the contract")
     return 1 if failed else 0

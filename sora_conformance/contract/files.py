@@ -8,11 +8,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .classify import classify, classify_file
+from .classify import resolve
 from .validator import Violation, level_for, validate
 
 MEDIA_SUFFIXES = (".webm", ".mp4")
-WRAPPER_KEYS = ("request", "payload", "body", "webhook")  # log lines that wrap the webhook body
+# Log lines that wrap the webhook body. Sora's own logs: {"id", "timestamp", "req": {<body>}}.
+WRAPPER_KEYS = ("req", "request", "payload", "body", "webhook")
 
 
 @dataclass
@@ -23,7 +24,8 @@ class ItemResult:
     line: int | None = None
     schema: str | None = None
     violations: list[Violation] = field(default_factory=list)
-    error: str | None = None  # could not be read or parsed at all
+    error: str | None = None  # could not be read, parsed or classified
+    note: str | None = None  # not checked, and not a failure (e.g. a webhook type the contract does not cover)
 
     def fails(self, strict: bool = False) -> bool:
         return self.error is not None or any(v.fails(strict) for v in self.violations)
@@ -53,15 +55,15 @@ def parse_json(text: str | bytes) -> tuple[Any, str | None]:
 
 def validate_payload(payload: Any, source: str, as_type: str | None = None, line: int | None = None,
                      endpoint: str | None = None, filename: str | None = None) -> ItemResult:
-    name = as_type or (classify_file(filename, payload) if filename else None) or classify(payload, endpoint)
-    if name is None:
-        kind = payload.get("type") if isinstance(payload, dict) else None
-        return ItemResult(source, line, None, error=None if kind else "cannot tell which schema applies "
-                          "(no recognised type or file name; use --as TYPE)")
     try:
-        return ItemResult(source, line, name, validate(payload, name))
+        if as_type is not None:
+            return ItemResult(source, line, as_type, validate(payload, as_type))
+        found = resolve(payload, endpoint, filename)
+        if found.schema is None:
+            return ItemResult(source, line, None, error=found.error, note=found.note)
+        return ItemResult(source, line, found.schema, validate(payload, found.schema))
     except RecursionError:
-        return ItemResult(source, line, name, error="JSON nested too deeply to check")
+        return ItemResult(source, line, as_type, error="JSON nested too deeply to check")
 
 
 def validate_file(path: Path, as_type: str | None = None) -> ItemResult:
@@ -72,6 +74,7 @@ def validate_file(path: Path, as_type: str | None = None) -> ItemResult:
 
 
 def unwrap(line: Any) -> Any:
+    """The webhook body of a log line: Sora's {"id", "timestamp", "req": {...}}, other wrappers, or bare."""
     if isinstance(line, dict) and "type" not in line:
         for key in WRAPPER_KEYS:
             if isinstance(line.get(key), dict):
@@ -80,7 +83,7 @@ def unwrap(line: Any) -> Any:
 
 
 def validate_jsonl(path: Path, as_type: str | None = None) -> Iterator[ItemResult]:
-    """One webhook per line (plain, or wrapped under request/payload/body/webhook); blank lines skipped."""
+    """One webhook per line (Sora's `req` wrapper, request/payload/body/webhook, or bare); blank lines skipped."""
     endpoint = next((e for e in ("session", "event", "auth") if path.name.startswith(e)), None)
     try:
         handle = path.open("rb")  # decoded line by line: one bad line is reported, the rest still checked

@@ -113,7 +113,9 @@ def _violations(error: jsonschema.ValidationError, name: str, root: dict[str, An
     if error.validator == "not":
         message = f"forbidden here: {schema.get('description', 'the payload matches a forbidden pattern')}"
     elif error.validator == "anyOf" and schema.get("description"):
-        message = f"missing: {schema['description']}"
+        branches = schema.get("anyOf") or []
+        requires = all(isinstance(b, dict) and "required" in b for b in branches)
+        message = f"{'missing' if requires else 'none of the allowed shapes'}: {schema['description']}"
     return [Violation(name, pointer, message, clause, evidence, level_for(clause, evidence))]
 
 

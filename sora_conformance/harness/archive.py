@@ -43,6 +43,10 @@ class ArchiveDir:
                                 f"{path} exists", "missing")
         return self.read_json(path)
 
+    def archive_files(self, recording_id: str) -> dict[str, Any]:
+        names = [n for n in self.names(recording_id) if "archive-" in n and n.endswith(".json")]
+        return {name: self.read_json(self.recording_dir(recording_id) / name) for name in names}
+
     def reports_for_channel(self, channel: str, since: float) -> list[Path]:
         """Report files of this channel's recordings written since `since` (wall clock): only recent
         directories are opened, so a busy archive_dir stays cheap to scan."""

@@ -38,6 +38,7 @@ class HarnessConfig:
     secret_key: Secret | None
     emulator_faults: tuple[str, ...]
     clauses: tuple[str, ...]
+    emulator_session_updated_interval: float | None = None  # None: the emulator's default (60 s, as Sora)
     extra: dict[str, Any] = field(default_factory=dict)
     allow_foreign_channels: bool = False  # answer other channels' auth webhooks "allowed" (default: denied)
     webhook_max_body: int = DEFAULT_MAX_BODY
@@ -144,6 +145,10 @@ def build_config(options: dict[str, Any], env: dict[str, str] | None = None) -> 
     faults = tuple(options.get("emulator_fault") or ())
     if faults and api_url:
         raise ConfigError("--emulator-fault applies to the embedded emulator only")
+    interval = options.get("emulator_session_updated_interval")
+    if interval is not None and (api_url or not 0 <= interval <= 3600):
+        raise ConfigError("--emulator-session-updated-interval applies to the embedded emulator only, "
+                          "from 0 (none) to 3600 seconds")
     return HarnessConfig(
         api_url=api_url, signaling_urls=urls, channel_prefix=prefix,
         run_id=options.get("run_id") or uuid.uuid4().hex[:8], webhook_host=host, webhook_port=port,
@@ -154,4 +159,4 @@ def build_config(options: dict[str, Any], env: dict[str, str] | None = None) -> 
         forward_webhooks=forward, api_headers=tuple(_header(h) for h in options.get("api_header") or ()),
         secret_key=Secret(env["TEST_SECRET_KEY"]) if env.get("TEST_SECRET_KEY") else None, emulator_faults=faults,
         clauses=tuple(options.get("clause") or ()), allow_foreign_channels=bool(options.get("allow_foreign_channels")),
-        webhook_max_body=_size(options.get("webhook_max_body")))
+        webhook_max_body=_size(options.get("webhook_max_body")), emulator_session_updated_interval=interval)

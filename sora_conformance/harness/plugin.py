@@ -47,6 +47,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     g.addoption("--webhook-max-body", metavar="SIZE", help="larger webhook bodies get 413 (default 4MiB)")
     g.addoption("--api-header", action="append", default=[], metavar="'Name: value'", help="extra API header")
     g.addoption("--emulator-fault", action="append", default=[], metavar="NAME", help="embedded emulator fault")
+    g.addoption("--emulator-session-updated-interval", type=float, metavar="SECONDS",
+                help="embedded emulator: seconds between session.updated webhooks (default 60, as Sora)")
     g.addoption("--clause", action="append", default=[], metavar="ID", help="run only the tests of these clauses")
 
 
@@ -55,7 +57,8 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "needs(*capabilities): target capabilities a test needs beyond its clauses'")
     names = ("sora_api_url", "sora_signaling_url", "channel_prefix", "webhook_listen", "archive_dir",
              "target_profile", "timeout_multiplier", "strict", "expectations", "forward_webhooks", "api_header",
-             "emulator_fault", "clause", "allow_foreign_channels", "webhook_max_body")
+             "emulator_fault", "clause", "allow_foreign_channels", "webhook_max_body",
+             "emulator_session_updated_interval")
     options = {name: config.getoption(name) for name in names}
     try:
         harness = build_config(options)

@@ -112,6 +112,11 @@ class Scenario:
             (self._recording if target == START else self._legacy_recording).add(channel)
         return self._api.call(target, body)
 
+    def get_session(self, channel: str, session_id: str | None) -> Exchange:
+        """GetSession as Shiguredo's devtools sends it: with the session_id whenever it is known."""
+        return self.call("Sora_20231220.GetSession", {"channel_id": channel} | ({"session_id": session_id}
+                                                                                if session_id else {}))
+
     def calls(self, suffix: str = "") -> list[str]:
         """The x-sora-target of every API call the test made so far (ending with `suffix`)."""
         return [e.target for e in self._exchanges if e.target.endswith(suffix)]
@@ -241,6 +246,10 @@ class Scenario:
 
     def report_file(self, rec: Recorded) -> Any:
         return self._archive.report_file(rec.recording_id)
+
+    def archive_files(self, rec: Recorded) -> dict[str, Any]:
+        """Every archive-*.json / split-archive-*.json of the recording, by file name, read as evidence."""
+        return self._archive.archive_files(rec.recording_id)
 
     def reports_for_channel(self, channel: str, since: float) -> list[Path]:
         return self._archive.reports_for_channel(channel, since)

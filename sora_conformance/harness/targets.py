@@ -59,11 +59,15 @@ class Targets:
         if self._tmp is None:
             self._tmp = Path(tempfile.mkdtemp(prefix="sora-conformance-"))
         base = self._tmp / name
+        interval = self.config.emulator_session_updated_interval
+        if interval is None:
+            interval = EmulatorConfig.session_updated_webhook_interval
         config = EmulatorConfig(
             host="127.0.0.1", api_port=0, signaling_port=0, archive_dir=base / "archive", log_dir=base / "log",
             session_webhook_url=self.capture.url("session"), event_webhook_url=self.capture.url("event"),
             auth_webhook_url=self.capture.url("auth"), legacy_recording=legacy,
-            session_destroy_delay=self.profile.session_destroy_delay, faults=frozenset(self.config.emulator_faults))
+            session_destroy_delay=self.profile.session_destroy_delay, faults=frozenset(self.config.emulator_faults),
+            session_updated_webhook_interval=interval)
         try:
             emulator = Emulator(config).start()
         except EmulatorStartError as exc:

@@ -141,3 +141,68 @@ def test_a_fifo_is_skipped_with_a_note_instead_of_hanging(tmp_path, capsys):
     good.write_text(json.dumps(valid("recording.started")))
     code, out, err = run(capsys, fifo, good)
     assert code == 0 and "not a regular file, skipped" in err and "1 checked" in out
+
+
+def test_sora_log_lines_are_unwrapped_from_req(tmp_path, capsys):
+    started = valid("recording.started")
+    bad = valid("recording.report") | {"log_written": True}
+    lines = [{"id": "L1", "timestamp": "2026-04-17T02:36:51.902750Z", "req": started},
+             {"id": "L2", "timestamp": "2026-04-17T02:37:51.898409Z", "req": bad}]
+    path = tmp_path / "session_webhook.jsonl"
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    code, out, _ = run(capsys, path, "--json")
+    report = json.loads(out)
+    assert code == 1 and report["checked"] == 2
+    assert [(i["line"], i["schema"]) for i in report["items"]] == [(2, "recording.report")]
+
+
+def test_unknown_webhook_type_is_reported_as_not_covered_never_invalid(tmp_path, capsys):
+    line = {"id": "L1", "timestamp": "2026-04-17T02:36:51.902750Z",
+            "req": {"type": "audio-streaming.started", "id": "X", "channel_id": "c"}}
+    path = tmp_path / "session_webhook.jsonl"
+    path.write_text(json.dumps(line) + "\n")
+    code, out, _ = run(capsys, path)
+    assert code == 0 and "INFO type 'audio-streaming.started' is not covered by the contract" in out
+    assert run(capsys, path, "--strict")[0] == 0
+
+
+def test_a_payload_type_wins_over_its_file_name(tmp_path, capsys):
+    path = tmp_path / "report-ABC.json"
+    path.write_text(json.dumps(valid("recording.report") | {"log_written": True}))
+    code, out, _ = run(capsys, path, "--json")
+    assert code == 1 and {i["schema"] for i in json.loads(out)["items"]} == {"recording.report"}
+
+
+def test_a_recording_webhook_that_says_neither_session_nor_legacy_is_ambiguous(tmp_path, capsys):
+    payload = valid("recording.report")
+    del payload["session_id"], payload["data"]["session_id"]
+    path = tmp_path / "webhook.json"
+    path.write_text(json.dumps(payload))
+    code, out, _ = run(capsys, path)
+    assert code == 1 and "ambiguous" in out and "--as recording.report" in out
+    assert "--as legacy.recording.report" in out
+    log = tmp_path / "session_webhook.jsonl"  # the endpoint says which: judged as a session webhook
+    log.write_text(json.dumps(payload) + "\n")
+    code, out, _ = run(capsys, log)
+    assert code == 1 and "WH-REC-SESSION-ID" in out and "ambiguous" not in out
+
+
+@pytest.mark.parametrize("name", ["session.created", "session.updated", "session.destroyed", "recording.started",
+                                  "recording.report", "legacy.recording.started", "legacy.recording.report",
+                                  "connection.created", "connection.destroyed", "archive.started",
+                                  "archive.available", "archive.failed", "split-archive.available",
+                                  "split-archive.end", "auth.request", "file.report", "file.legacy-report",
+                                  "file.archive", "file.split-archive", "file.split-archive-end"])
+def test_an_empty_object_is_rejected_as_every_webhook_and_file(tmp_path, capsys, name):
+    path = tmp_path / "empty.json"
+    path.write_text("{}")
+    code, out, _ = run(capsys, path, "--as", name)
+    failing = [line for line in out.splitlines() if ": FAIL " in line]
+    assert code == 1 and failing
+    assert all("ID-" in line or "WH-REC-SESSION-ID" in line or "WH-ARCHIVE" in line or "LEGACY-EVENT" in line
+               for line in failing), failing
+    identity = {"auth.request": ["channel_id", "connection_id"], "file.report": ["recording_id"],
+                "file.legacy-report": ["recording_id"]}.get(name)
+    if identity is None:
+        identity = ["connection_id"] if name.startswith("file.") else ["type", "id", "timestamp", "channel_id"]
+    assert all(f"'{field}' is a required property [ID-" in out for field in identity), out

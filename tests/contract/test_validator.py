@@ -20,9 +20,18 @@ def test_violation_names_pointer_clause_and_evidence():
 
 def test_sdk_evidence_caps_a_violation_at_should():
     payload = example("recording.report")
-    del payload["data"]["recording_id"]
+    del payload["data"]["start_timestamp"]
     levels = {v.level for v in validate(payload, "recording.report")}
     assert levels == {"should"}
+
+
+def test_identity_fields_are_must_whatever_the_sdk_says():
+    payload = example("recording.report")
+    del payload["data"]["recording_id"]
+    (identity,) = [v for v in validate(payload, "recording.report") if v.clause == "ID-WEBHOOK"]
+    assert identity.level == "must" and "recording_id" in identity.message
+    payload["recording_id"] = payload["data"]["channel_id"]  # at the top level, it identifies just as well
+    assert all(v.level != "must" for v in validate(payload, "recording.report"))
 
 
 def test_inferred_rules_only_warn():

@@ -44,3 +44,16 @@ def test_unknown_config_key_is_an_error(tmp_path, capsys):
     conf.write_text("no_such_key = 1\n")
     assert main(["--config", str(conf)]) == 2
     assert "unknown key" in capsys.readouterr().err
+
+
+def test_session_updated_interval_comes_from_option_or_config(tmp_path, capsys):
+    from sora_emulator.cli import build_parser, config_from
+
+    conf = tmp_path / "sora.conf"
+    conf.write_text("session_updated_webhook_interval = 5\n")
+    assert config_from(build_parser().parse_args([])).session_updated_webhook_interval == 60
+    assert config_from(build_parser().parse_args(["--config", str(conf)])).session_updated_webhook_interval == 5
+    args = ["--config", str(conf), "--session-updated-webhook-interval", "0.5"]
+    assert config_from(build_parser().parse_args(args)).session_updated_webhook_interval == 0.5
+    assert main(["--session-updated-webhook-interval", "-1"]) == 2
+    assert "session-updated-webhook-interval" in capsys.readouterr().err

@@ -87,3 +87,14 @@ def test_other_channels_are_relayed_to_the_operators_receiver():
             assert post(capture, "session", ours).json() == {}
         finally:
             capture.stop()
+
+
+def test_session_updated_is_validated_and_never_confused_with_what_a_test_awaits(capture):
+    created = example("session.created") | {"channel_id": "run1-u"}
+    post(capture, "session", created)
+    for _ in range(3):
+        assert post(capture, "session", example("session.updated") | {"channel_id": "run1-u"}).json() == {}
+    updates = capture.find("session.updated", "run1-u")
+    assert len(updates) == 3 and all(r.schema == "session.updated" and r.violations == [] for r in updates)
+    assert capture.wait_for("session.created", "run1-u", clause="X", timeout=1).payload == created
+    assert capture.none_within("session.destroyed", "run1-u", within=0.1) is None

@@ -36,6 +36,9 @@ def test_options_win_over_environment():
     ({"target_profile": "/no/such/profile.yaml"}, "does not exist"),
     ({"sora_api_url": "http://x/", "sora_signaling_url": "ws://x/signaling", "emulator_fault": ["f"]},
      "embedded emulator only"),
+    ({"sora_api_url": "http://x/", "sora_signaling_url": "ws://x/signaling",
+      "emulator_session_updated_interval": 1.0}, "embedded emulator only"),
+    ({"emulator_session_updated_interval": -1.0}, "from 0"),
 ])
 def test_bad_options_give_one_clear_error(options, message):
     with pytest.raises(ConfigError, match=message):
