@@ -1,7 +1,9 @@
 """The emulator core: implements ConnectionHooks and the recording operations.
 
 State changes happen in `State` (synchronous, so each is atomic on the event loop); this module turns
-them into webhooks, timers and files.
+them into webhooks, timers and files. The app owns the active faults and hands each seam its part: the rules
+and the behaviour it decides by, the sending seam's webhook changes, the disk's file changes; dispatch asks
+`app.faults` for API answers.
 """
 from __future__ import annotations
 
@@ -12,14 +14,18 @@ from collections.abc import Callable
 from typing import Any
 
 from . import payloads
+from .archiving import Archiving
+from .behaviour import Behaviour
 from .config import EmulatorConfig
 from .errors import AlreadyRecording, ApiError, SessionNotFound
-from .faults import Faults
+from .faults import ActiveFaults
+from .files import Disk
 from .hooks import ConnectDecision, ConnectRequest, SignalingControl
 from .ids import new_id
-from .params import RecordingParams, session_recording_params
+from .params import RecordingParams, RecordingRules, session_recording_params
 from .recorder import Recorder
-from .state import Archive, Connection, Recording, Session, State
+from .sending import Sending
+from .state import Recording, Session, State
 from .updates import SessionUpdates
 from .webhooks import Hook, WebhookLog, WebhookSender
 
@@ -29,27 +35,25 @@ log = logging.getLogger("sora_emulator")
 class EmulatorApp:
     def __init__(self, config: EmulatorConfig, clock: Callable[[], float] = time.time) -> None:
         self.config = config
-        self.faults = Faults(config.faults)
+        self.faults = ActiveFaults(config.faults)
+        self.behaviour = self.faults.behaviour(Behaviour(legacy_api=config.legacy_recording))
+        self.rules = self.faults.rules(RecordingRules(config.recording_max_expire_time,
+                                                      config.recording_max_split_duration))
         self.clock = clock
-        session_ids = (lambda: new_id().lower()) if self.faults.on("lowercase-session-id") else None
+        session_ids = (lambda: new_id().lower()) if self.behaviour.session_ids_lower_case else None
         self.state = State(clock, session_id_factory=session_ids)
-        self.recorder = Recorder(config.archive_dir, self.faults)
-        self.webhooks = WebhookSender(
+        self.recorder = Recorder(config.archive_dir, Disk(self.faults.file), self.behaviour.split_only_writes_single)
+        self.webhooks = Sending(WebhookSender(
             {Hook.AUTH: config.auth_webhook_url, Hook.SESSION: config.session_webhook_url,
              Hook.EVENT: config.event_webhook_url},
-            WebhookLog(config.webhook_log_dir), config.webhook_timeout)
+            WebhookLog(config.webhook_log_dir), config.webhook_timeout), self.faults.webhook)
+        self.archiving = Archiving(self.state, self.recorder, self.webhooks, clock)
         self.signaling: SignalingControl | None = None
         self.updates = SessionUpdates(config.session_updated_webhook_interval, self._session_updated)
         self._destroy_timers: dict[str, asyncio.TimerHandle] = {}
         self._expiry_timers: dict[str, asyncio.TimerHandle] = {}
-        self._entries: dict[str, list[dict[str, Any]]] = {}  # recording_id -> report archive entries
-        self._pending: dict[str, set[asyncio.Task[None]]] = {}  # recording_id -> archive finalisations
-        self._carried: dict[str, RecordingParams] = {}  # fault recording-spans-sessions
+        self._carried: dict[str, RecordingParams] = {}  # behaviour.recording_carried_to_next_session
         self._tasks: set[asyncio.Task[Any]] = set()
-        # Event webhooks go out in order from one sender, off the signaling path: a slow receiver must not
-        # delay a client's connection.created notify.
-        self._outbox: asyncio.Queue[tuple[Hook, dict[str, Any]] | None] | None = None
-        self._sender: asyncio.Task[None] | None = None
 
     # --- ConnectionHooks -----------------------------------------------------------------------
     async def on_connect(self, request: ConnectRequest) -> ConnectDecision:
@@ -61,14 +65,14 @@ class EmulatorApp:
             answer = delivery.body
             if answer.get("allowed") is not True:
                 return ConnectDecision(False, reason=str(answer.get("reason") or "AUTH-WEBHOOK-REJECTED"))
-        block = answer.get("recording_block") is True and not self.faults.on("ignore-recording-block")
+        block = answer.get("recording_block") is True and self.behaviour.recording_block_honoured
         timer = self._destroy_timers.pop(request.channel_id, None)
         if timer is not None:
             timer.cancel()  # someone came back before the destroy delay ran out: the session lives on
         connection, created = self.state.add_connection(
             request.connection_id, request.channel_id, request.role,
             _str_or(answer.get("client_id"), request.client_id), _str_or(answer.get("bundle_id"), request.bundle_id),
-            request.audio, request.video, block, reuse_session_id=self.faults.on("reuse-session-id"))
+            request.audio, request.video, block, reuse_session_id=self.behaviour.session_id_reused)
         if created is not None:
             await self._session_created(created)
         return ConnectDecision(True, session_id=connection.session_id, client_id=connection.client_id,
@@ -83,7 +87,7 @@ class EmulatorApp:
                                                     self._counts(connection.channel_id), self.clock()))
         recording = self.state.recordings.get(connection.channel_id)
         if recording is not None:
-            await self._open_archive(recording, connection)
+            self.archiving.open(recording, connection)
 
     async def on_disconnected(self, connection_id: str, reason: str) -> None:
         connection = self.state.remove_connection(connection_id)
@@ -93,7 +97,7 @@ class EmulatorApp:
         if recording is not None:
             archive = self.state.close_archive(recording, connection_id)
             if archive is not None:
-                await self._track(recording, self._finalise(recording, archive))
+                await self.archiving.close(recording, archive)
         if connection.connected:
             await self._event(payloads.connection_event("connection.destroyed", connection,
                                                         self._counts(connection.channel_id), self.clock()))
@@ -115,12 +119,11 @@ class EmulatorApp:
         if carried is not None:
             await self.start_recording(carried, require_session=True)
             return
-        if answer.get("recording") is not True or self.faults.on("ignore-session-created-recording"):
+        if answer.get("recording") is not True or not self.behaviour.recording_from_session_created:
             return
         try:
-            params = session_recording_params(
-                answer | {"channel_id": session.channel_id}, self.config.recording_max_expire_time,
-                self.config.recording_max_split_duration, self.faults, prefix="recording_")
+            params = session_recording_params(answer | {"channel_id": session.channel_id}, self.rules,
+                                              prefix="recording_")
             params = RecordingParams(session.channel_id, params.expire_time, params.split_only,
                                      params.split_duration, params.metadata)
             await self.start_recording(params, require_session=True)
@@ -152,24 +155,23 @@ class EmulatorApp:
 
     def _ends_with_session(self, recording: Recording) -> bool:
         if recording.legacy:
-            return self.faults.on("legacy-stops-on-destroy")
-        if self.faults.on("recording-survives-destroy"):
+            return self.behaviour.legacy_ends_with_session
+        if not self.behaviour.session_recording_ends_with_session:
             return False
-        if self.faults.on("expire-outlives-destroy") and recording.expires_at is not None:
+        if not self.behaviour.expiring_recording_ends_with_session and recording.expires_at is not None:
             return False
-        if self.faults.on("recording-spans-sessions"):
+        if self.behaviour.recording_carried_to_next_session:
             self._carried[recording.channel_id] = recording.params
         return True
 
     # --- recordings ------------------------------------------------------------------------------
     async def start_recording(self, params: RecordingParams, *, require_session: bool) -> Recording:
-        if not params.legacy and self.faults.on("legacy-blocks-session-recording"):
+        if not params.legacy and self.behaviour.legacy_blocks_session_recording:
             if any(r.legacy for r in self.state.recordings.values()):
                 raise AlreadyRecording("a legacy recording is running")
         recording = self.state.start_recording(params, require_session=require_session)
-        self._entries[recording.recording_id] = []
         expires_at = recording.expires_at
-        if expires_at is not None and not self.faults.on("expire-ignored"):
+        if expires_at is not None and self.behaviour.expiry_ends_recording:
             loop = asyncio.get_running_loop()
             self._expiry_timers[recording.recording_id] = loop.call_later(
                 max(0.0, expires_at - self.clock()), self._spawn_expiry, recording)
@@ -177,7 +179,7 @@ class EmulatorApp:
         await self._recording_webhook("recording.started", recording, session)
         for connection in list(session.connections.values()) if session else []:
             if connection.connected:
-                await self._open_archive(recording, connection)
+                self.archiving.open(recording, connection)
         return recording
 
     def _spawn_expiry(self, recording: Recording) -> None:
@@ -192,34 +194,11 @@ class EmulatorApp:
         if timer is not None:
             timer.cancel()
         for archive in closed:
-            await self._track(recording, self._finalise(recording, archive))
-        pending = self._pending.pop(recording.recording_id, set())
-        if pending:
-            await asyncio.gather(*pending, return_exceptions=True)
-        entries = self._entries.pop(recording.recording_id, [])
-        report = await asyncio.to_thread(self.recorder.write_report, recording, entries)
+            await self.archiving.close(recording, archive)
+        report = await asyncio.to_thread(self.recorder.write_report, recording, await self.archiving.entries(recording))
         session = session or self.state.sessions.get(channel_id)
         await self._recording_webhook("recording.report", recording, session, report)
         return recording
-
-    async def _open_archive(self, recording: Recording, connection: Connection) -> None:
-        archive = self.state.open_archive(recording, connection)
-        if archive is not None:
-            await self._archive_event("archive.started", recording, archive, {})
-
-    async def _finalise(self, recording: Recording, archive: Archive) -> None:
-        written = await asyncio.to_thread(self.recorder.finalise_archive, recording, archive)
-        self._entries.setdefault(recording.recording_id, []).append(written.entry)
-        for kind, extras in written.events:
-            await self._archive_event(kind, recording, archive, extras)
-
-    async def _track(self, recording: Recording, work: Any) -> None:
-        task = asyncio.get_running_loop().create_task(work)
-        self._pending.setdefault(recording.recording_id, set()).add(task)
-        try:
-            await task
-        finally:
-            self._pending.get(recording.recording_id, set()).discard(task)
 
     # --- webhook helpers -------------------------------------------------------------------------
     async def _recording_webhook(self, kind: str, recording: Recording, session: Session | None,
@@ -227,36 +206,14 @@ class EmulatorApp:
         if recording.legacy and session is not None and session.session_id != recording.session_id:
             session = None
         body = payloads.recording_webhook(kind, recording, session if not recording.legacy else None,
-                                          self.clock(), self.faults, report)
-        if recording.legacy:  # legacy recording webhooks belong on the event webhook
-            on_event = not self.faults.on("legacy-webhook-on-session")
-        else:
-            on_event = self.faults.on("recording-webhook-on-event")
-        if on_event:
-            self._post_in_order(Hook.EVENT, body)
+                                          self.clock(), report)
+        if recording.legacy:  # legacy recording webhooks belong on the event webhook, in order with archive.*
+            self.webhooks.post_in_order(Hook.EVENT, body)
         else:
             await self.webhooks.send(Hook.SESSION, body)
 
-    async def _archive_event(self, kind: str, recording: Recording, archive: Archive, extras: dict[str, Any]) -> None:
-        body = payloads.archive_event(kind, recording, archive, self.clock(), extras)
-        hook = Hook.SESSION if self.faults.on("archive-webhook-on-session") else Hook.EVENT
-        self._post_in_order(hook, body)
-
     async def _event(self, body: dict[str, Any]) -> None:
-        self._post_in_order(Hook.EVENT, body)
-
-    def _post_in_order(self, hook: Hook, body: dict[str, Any]) -> None:
-        if self._outbox is None:
-            self._outbox = asyncio.Queue()
-            self._sender = asyncio.get_running_loop().create_task(self._send_outbox(self._outbox))
-        self._outbox.put_nowait((hook, body))
-
-    async def _send_outbox(self, outbox: asyncio.Queue[tuple[Hook, dict[str, Any]] | None]) -> None:
-        while (item := await outbox.get()) is not None:
-            try:
-                await self.webhooks.send(*item)
-            finally:
-                outbox.task_done()
+        self.webhooks.post_in_order(Hook.EVENT, body)
 
     def _counts(self, channel_id: str) -> dict[str, int]:
         session = self.state.sessions.get(channel_id)
@@ -274,14 +231,13 @@ class EmulatorApp:
 
     def background_work(self) -> int:
         """Tasks and queued event webhooks still in flight."""
-        return len(self._tasks) + (self._outbox.qsize() if self._outbox is not None else 0)
+        return len(self._tasks) + self.webhooks.queued()
 
     async def settle(self) -> None:
         """Waits until background work in flight (timers' tasks, then the webhooks they queued) is done."""
         if self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
-        if self._outbox is not None:
-            await self._outbox.join()
+        await self.webhooks.join()
 
     async def close(self) -> None:
         for timer in [*self._destroy_timers.values(), *self._expiry_timers.values()]:
@@ -291,9 +247,7 @@ class EmulatorApp:
         await self.updates.close()
         if self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
-        if self._outbox is not None and self._sender is not None:
-            self._outbox.put_nowait(None)  # what is queued still goes out, then the sender ends
-            await asyncio.gather(self._sender, return_exceptions=True)
+        await self.webhooks.close()
 
 
 def _str_or(value: Any, fallback: str | None) -> str | None:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from .config import ConfigError, EmulatorConfig, parse_sora_conf
-from .faults import FAULTS, Faults, UnknownFault
+from .faults import FAULTS, UnknownFault, known
 from .runner import Emulator, EmulatorStartError
 
 
@@ -54,8 +54,7 @@ def config_from(args: argparse.Namespace) -> EmulatorConfig:
         if key in names and value is not None:
             settings[key] = value
     faults = set(settings.get("faults", frozenset())) | set(args.fault)
-    Faults(faults)  # unknown names are a usage error
-    settings["faults"] = frozenset(faults)
+    settings["faults"] = known(faults)  # unknown names are a usage error
     if settings.get("session_updated_webhook_interval", 0) < 0:
         raise ConfigError("session-updated-webhook-interval must be 0 (none) or more seconds")
     for key in ("api_port", "signaling_port"):

@@ -6,7 +6,7 @@ peers: it acts on connections through `SignalingControl`.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 
@@ -25,7 +25,6 @@ class ConnectRequest:
     multistream: bool
     simulcast: bool
     spotlight: bool
-    raw: dict[str, Any] = field(default_factory=dict)  # the whole connect message
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
 """Pure builders for every webhook body and recording file the emulator emits.
 
 Shapes follow docs/ARCHITECTURE.md "Payload shapes": session recording webhooks are the legacy event
-ones with the migration page's changes applied. Faults that corrupt a payload are applied here.
+ones with the migration page's changes applied. Pure and fault-free: a fault that corrupts a payload changes
+it where it is sent (webhooks) or written (files), see sora_emulator/faults/.
 """
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from .faults import Faults
 from .hooks import ConnectRequest
 from .ids import new_id
 from .params import UNSET
@@ -65,7 +65,7 @@ def session_connection(c: Connection) -> dict[str, Any]:
             "connection_created_timestamp": timestamp(c.created_at), "connection_destroyed_timestamp": destroyed}
 
 
-def _recording_data(rec: Recording, faults: Faults) -> dict[str, Any]:
+def _recording_data(rec: Recording) -> dict[str, Any]:
     p = rec.params
     data: dict[str, Any] = {"channel_id": rec.channel_id, "recording_id": rec.recording_id, "split_only": p.split_only,
                             "created_at": int(rec.created_at), "start_timestamp": timestamp(rec.created_at)}
@@ -77,18 +77,12 @@ def _recording_data(rec: Recording, faults: Faults) -> dict[str, Any]:
         if p.metadata is not UNSET:
             data["metadata"] = p.metadata
         return data
-    if not faults.on("no-session-id-in-recording-webhook"):
-        data["session_id"] = rec.session_id
+    data["session_id"] = rec.session_id
     if p.expire_time is not None:
         data["expire_time"] = p.expire_time
         data["expired_at"] = int(rec.created_at + p.expire_time)
-    else:
-        if faults.on("expire-time-zero-when-unset"):
-            data["expire_time"] = 0
-        if faults.on("expired-at-when-unset"):
-            data["expired_at"] = 0
-    if p.metadata is not UNSET and not faults.on("drop-recording-metadata"):
-        data["metadata" if faults.on("legacy-metadata-key") else "recording_metadata"] = p.metadata
+    if p.metadata is not UNSET:
+        data["recording_metadata"] = p.metadata
     return data
 
 
@@ -115,11 +109,11 @@ def offset(rec: Recording, at: float, ceil: bool = False) -> int:
     return whole + 1 if ceil and seconds > whole else whole
 
 
-def recording_webhook(kind: str, rec: Recording, session: Session | None, now: float, faults: Faults,
+def recording_webhook(kind: str, rec: Recording, session: Session | None, now: float,
                       report: dict[str, Any] | None = None) -> dict[str, Any]:
     """`kind` is recording.started or recording.report; `report` is the report file's content."""
     body = base(kind, now) | {"channel_id": rec.channel_id}
-    data = _recording_data(rec, faults)
+    data = _recording_data(rec)
     if report is not None:
         data |= {"file_path": report["file_path"], "filename": report["filename"], "file_written": True,
                  "stop_timestamp": report["stop_timestamp"], "archives": report["archives"],
@@ -127,14 +121,9 @@ def recording_webhook(kind: str, rec: Recording, session: Session | None, now: f
     if rec.legacy:
         body["log_written"] = True
     else:
-        if not faults.on("no-session-id-in-recording-webhook"):
-            body["session_id"] = rec.session_id
-        if session is not None and session.session_metadata is not UNSET and not faults.on("drop-session-metadata"):
+        body["session_id"] = rec.session_id
+        if session is not None and session.session_metadata is not UNSET:
             body["session_metadata"] = session.session_metadata
-        if faults.on("log-written-leak"):
-            body["log_written"] = True
-        if faults.on("recording-webhook-without-id"):
-            del body["id"]
     body["data"] = data
     return body
 
@@ -204,7 +193,14 @@ def archive_file(rec: Recording, a: Archive, directory: Path, stem: str, start: 
     return body
 
 
-def report_file(rec: Recording, directory: Path, archives: list[dict[str, Any]], faults: Faults) -> dict[str, Any]:
+def split_archive_end_file(rec: Recording, a: Archive, directory: Path, stop: float, last_index: int) -> dict[str, Any]:
+    end = archive_file(rec, a, directory, f"split-archive-end-{a.connection.connection_id}", a.start_time, stop, 0)
+    for key in ("file_path", "filename", "metadata_file_path", "metadata_filename", "format", "size"):
+        end.pop(key)
+    return end | {"split_last_index": f"{last_index:04d}"}
+
+
+def report_file(rec: Recording, directory: Path, archives: list[dict[str, Any]]) -> dict[str, Any]:
     stop = rec.stopped_at or rec.created_at
     name = f"report-{rec.recording_id}.json"
     report: dict[str, Any] = {"recording_id": rec.recording_id, "channel_id": rec.channel_id,
@@ -212,7 +208,7 @@ def report_file(rec: Recording, directory: Path, archives: list[dict[str, Any]],
                               "split_only": rec.params.split_only, "created_at": int(rec.created_at),
                               "start_timestamp": timestamp(rec.created_at), "stop_timestamp": timestamp(stop),
                               "archives": archives, "failed_archives": []}
-    data = _recording_data(rec, faults)
+    data = _recording_data(rec)
     for key in ("split_duration", "expire_time", "expired_at"):
         if key in data:
             report[key] = data[key]
@@ -221,11 +217,6 @@ def report_file(rec: Recording, directory: Path, archives: list[dict[str, Any]],
             report["metadata"] = data["metadata"]
         return report
     report["session_id"] = rec.session_id
-    if faults.on("report-file-without-recording-id"):
-        del report["recording_id"]
     if rec.params.metadata is not UNSET:
-        if not faults.on("report-file-no-recording-metadata"):
-            report["recording_metadata"] = rec.params.metadata
-        if faults.on("report-file-metadata-key"):
-            report["metadata"] = rec.params.metadata
+        report["recording_metadata"] = rec.params.metadata
     return report

@@ -1,52 +1,18 @@
-"""Recording files on disk: playable WebM media and the JSON beside it, written atomically.
+"""What a recording leaves in archive_dir: media and the JSON beside it, per connection, and the report.
 
 Media is synthesised with PyAV from the recorded interval (not from received RTP): what the clauses and
 the file consumers (hisui, sora-archive-uploader) care about is that the file exists, plays, and lasts as
-long as the JSON says.
+long as the JSON says. Every write goes through `Disk` (files.py), where file faults apply.
 """
 from __future__ import annotations
 
-import json
-import math
-import os
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import av
-import numpy as np
-
 from . import payloads
-from .faults import Faults
+from .files import Disk
 from .state import Archive, Recording
-
-FPS = 5
-SIZE = (160, 120)
-
-
-def write_json(path: Path, body: dict[str, Any]) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(body, ensure_ascii=False, indent=2))
-    os.replace(tmp, path)  # readers never see a half-written file
-
-
-def write_webm(path: Path, seconds: float) -> int:
-    """A VP8 WebM lasting `seconds` (at least one frame); returns its size in bytes."""
-    frames = max(1, math.ceil(seconds * FPS))
-    tmp = path.with_name(path.name + ".tmp")
-    with av.open(str(tmp), "w", format="webm") as container:
-        stream = container.add_stream("libvpx", rate=FPS)
-        stream.width, stream.height = SIZE
-        stream.pix_fmt = "yuv420p"
-        image = np.full((SIZE[1], SIZE[0], 3), 64, np.uint8)
-        for index in range(frames):
-            frame = av.VideoFrame.from_ndarray(image, format="rgb24")
-            frame.pts = index
-            container.mux(stream.encode(frame))
-        container.mux(stream.encode())
-    os.replace(tmp, path)
-    return path.stat().st_size
 
 
 @dataclass
@@ -58,9 +24,10 @@ class WrittenArchive:
 
 
 class Recorder:
-    def __init__(self, archive_dir: Path, faults: Faults) -> None:
+    def __init__(self, archive_dir: Path, disk: Disk, split_only_writes_single: bool = False) -> None:
         self.archive_dir = archive_dir
-        self.faults = faults
+        self.disk = disk
+        self.split_only_writes_single = split_only_writes_single
 
     def directory(self, rec: Recording) -> Path:
         path = self.archive_dir / rec.recording_id
@@ -72,19 +39,15 @@ class Recorder:
         directory = self.directory(rec)
         stop = archive.stop_time if archive.stop_time is not None else archive.start_time
         cid = archive.connection.connection_id
-        write_files = not self.faults.on("no-files")
         events: list[tuple[str, dict[str, Any]]] = []
         split_last: int | None = None
         if rec.params.split_only and rec.params.split_duration:
-            split_last = self._write_splits(rec, archive, directory, stop, write_files, events)
-        if not rec.params.split_only or self.faults.on("split-only-writes-single"):
+            split_last = self._write_splits(rec, archive, directory, stop, events)
+        if not rec.params.split_only or self.split_only_writes_single:
             stem = f"archive-{cid}"
-            size = write_webm(directory / f"{stem}.webm", stop - archive.start_time) if write_files else 0
-            if write_files and self.faults.on("archive-in-two-formats"):
-                shutil.copyfile(directory / f"{stem}.webm", directory / f"{stem}.mp4")
+            size = self.disk.media(directory / f"{stem}.webm", stop - archive.start_time)
             body = payloads.archive_file(rec, archive, directory, stem, archive.start_time, stop, size)
-            if write_files:
-                write_json(directory / f"{stem}.json", body)
+            self.disk.json(directory / f"{stem}.json", body)
             events.append(("archive.available", _available_extras(body)))
         entry = payloads.archive_entry(rec, archive, split_last)
         if split_last is None:
@@ -92,7 +55,7 @@ class Recorder:
                       "metadata_file_path": str(directory / f"archive-{cid}.json")}
         return WrittenArchive(entry, events)
 
-    def _write_splits(self, rec: Recording, archive: Archive, directory: Path, stop: float, write_files: bool,
+    def _write_splits(self, rec: Recording, archive: Archive, directory: Path, stop: float,
                       events: list[tuple[str, dict[str, Any]]]) -> int:
         cid = archive.connection.connection_id
         duration = float(rec.params.split_duration or 1)
@@ -102,31 +65,26 @@ class Recorder:
             index += 1
             piece_stop = min(stop, start + duration)
             stem = f"split-archive-{cid}_{index:04d}"
-            size = write_webm(directory / f"{stem}.webm", piece_stop - start) if write_files else 0
+            size = self.disk.media(directory / f"{stem}.webm", piece_stop - start)
             body = payloads.archive_file(rec, archive, directory, stem, start, piece_stop, size) | {
                 "split_index": f"{index:04d}"}
-            if write_files:
-                write_json(directory / f"{stem}.json", body)
+            self.disk.json(directory / f"{stem}.json", body)
             events.append(("split-archive.available", _available_extras(body) | {"split_index": f"{index:04d}"}))
             start = piece_stop
             if start >= stop:
                 break
-        end = payloads.archive_file(rec, archive, directory, f"split-archive-end-{cid}", archive.start_time, stop, 0)
-        for key in ("file_path", "filename", "metadata_file_path", "metadata_filename", "format", "size"):
-            end.pop(key)
-        end["split_last_index"] = f"{index:04d}"
-        if write_files:
-            write_json(directory / f"split-archive-end-{cid}.json", end)
+        end = payloads.split_archive_end_file(rec, archive, directory, stop, index)
+        self.disk.json(directory / f"split-archive-end-{cid}.json", end)
         events.append(("split-archive.end", {"split_last_index": f"{index:04d}", "stop_time": end["stop_time"],
                                              "stop_time_offset": end["stop_time_offset"],
                                              "stop_timestamp": end["stop_timestamp"], "stats": {}}))
         return index
 
     def write_report(self, rec: Recording, entries: list[dict[str, Any]]) -> dict[str, Any]:
+        """Writes report-<recording_id>.json; returns the report as built (before any file fault)."""
         directory = self.directory(rec)
-        report = payloads.report_file(rec, directory, entries, self.faults)
-        if not self.faults.on("no-files"):
-            write_json(directory / report["filename"], report)
+        report = payloads.report_file(rec, directory, entries)
+        self.disk.json(directory / report["filename"], report)
         return report
 
 

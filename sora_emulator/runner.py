@@ -81,12 +81,6 @@ class Emulator:
         if self.app is not None:
             await self.app.close()
 
-    def set_faults(self, names: list[str]) -> None:
-        from .api.handlers import control_faults
-
-        assert self.app is not None
-        self._call(control_faults(Context(self.app), {"faults": names}))
-
     def _call(self, coro: Any, timeout: float = 30) -> Any:
         assert self._loop is not None
         future: Future[Any] = asyncio.run_coroutine_threadsafe(coro, self._loop)

@@ -6,6 +6,7 @@ import logging
 from typing import Any
 
 from ..errors import ApiError, InvalidJson, UnknownTarget
+from ..faults.model import ApiCall
 from . import handlers
 from .handlers import Context
 
@@ -25,26 +26,29 @@ TARGETS: dict[str, handlers.Handler] = {
     "Sora_20161101.ListStartedRecording": handlers.legacy_list_started_recording,
     "Sora_20161101.ListArchiving": handlers.legacy_list_archiving,
 }
-CONTROL = {"/control/faults": handlers.control_faults, "/control/stats": handlers.control_stats}
+CONTROL = {"/control/stats": handlers.control_stats}
 
 
 async def dispatch(ctx: Context, path: str, headers: dict[str, str], raw: bytes) -> tuple[int, Any]:
-    try:
+    """The API seam: an API-answer fault answers here instead of the handler; refusal faults change any 4xx."""
+    app = ctx.app
+    target = headers.get("x-sora-target", "")
+
+    async def handle(body: dict[str, Any]) -> tuple[int, Any]:
         if path in CONTROL:
-            return 200, await CONTROL[path](ctx, _body(raw))
-        target = headers.get("x-sora-target", "")
+            return 200, await CONTROL[path](ctx, body)
+        changed = app.faults.answer(ApiCall(target, body, app))
+        if changed is not None:
+            return changed
         handler = TARGETS.get(target)
-        if handler is None or (target == "Sora_20231220.StartRecording"
-                               and ctx.app.faults.on("start-recording-20231220-unknown")):
+        if handler is None:
             raise UnknownTarget(f"unknown x-sora-target {target!r}" if target else "x-sora-target header is missing")
-        return 200, await handler(ctx, _body(raw))
+        return 200, await handler(ctx, body)
+
+    try:
+        return await handle(_body(raw))
     except ApiError as exc:
-        body = exc.body()
-        if ctx.app.faults.on("error-without-error-type"):
-            body.pop("error_type")
-        if ctx.app.faults.on("refusal-as-server-error"):
-            return 500, body
-        return exc.status, body
+        return app.faults.refusal(exc.status, exc.body())
     except Exception as exc:  # a bug of ours still answers 400 with a reason, never a 500 or a crash
         log.exception("API handler failed")
         return 400, {"error_type": "INTERNAL-ERROR", "message": f"{type(exc).__name__}: {exc}"}

@@ -68,7 +68,6 @@ def parse_connect(text: str | bytes, connection_id: str) -> ConnectRequest:
         multistream=bool(message.get("multistream", True)),
         simulcast=bool(message.get("simulcast", False)),
         spotlight=bool(message.get("spotlight", False)),
-        raw=message,
     )
 
 

@@ -2,7 +2,7 @@
 import pytest
 
 from sora_conformance.catalogue import load_catalogue
-from sora_emulator.faults import FAULTS, Faults, UnknownFault
+from sora_emulator.faults import FAULTS, ActiveFaults, UnknownFault
 
 
 def test_every_fault_names_a_catalogue_clause():
@@ -17,4 +17,4 @@ def test_every_must_clause_has_at_least_one_fault():
 
 def test_unknown_fault_names_are_refused():
     with pytest.raises(UnknownFault, match="no-such-fault"):
-        Faults(["no-such-fault"])
+        ActiveFaults(["no-such-fault"])

@@ -2,14 +2,14 @@
 import pytest
 
 from sora_emulator.errors import ApiError
-from sora_emulator.faults import Faults
-from sora_emulator.params import UNSET, legacy_recording_params, session_recording_params
+from sora_emulator.faults import ActiveFaults
+from sora_emulator.params import UNSET, RecordingRules, legacy_recording_params, session_recording_params
 
-NONE = Faults()
+SORA = RecordingRules(86400, 86400)
 
 
-def session(body, faults=NONE, prefix=""):
-    return session_recording_params(body, 86400, 86400, faults, prefix=prefix)
+def session(body, rules=SORA, prefix=""):
+    return session_recording_params(body, rules, prefix=prefix)
 
 
 def test_expire_time_is_optional():
@@ -46,17 +46,20 @@ def test_session_created_answer_uses_recording_prefixed_keys():
 
 def test_legacy_requires_expire_time_and_accepts_zero():
     with pytest.raises(ApiError):
-        legacy_recording_params({"channel_id": "c"}, 86400, 86400, NONE)
-    assert legacy_recording_params({"channel_id": "c", "expire_time": 0}, 86400, 86400, NONE).expire_time == 0
+        legacy_recording_params({"channel_id": "c"}, SORA)
+    assert legacy_recording_params({"channel_id": "c", "expire_time": 0}, SORA).expire_time == 0
 
 
 def test_legacy_split_only_needs_expire_time_zero():
     with pytest.raises(ApiError):
         legacy_recording_params({"channel_id": "c", "expire_time": 60, "split_only": True, "split_duration": 5},
-                                86400, 86400, NONE)
+                                SORA)
 
 
 def test_a_fault_relaxes_exactly_its_rule():
-    assert session({"channel_id": "c", "expire_time": 0}, Faults(["expire-zero-accepted"])).expire_time == 0
+    relaxed = ActiveFaults(["expire-zero-accepted"]).rules(SORA)
+    assert session({"channel_id": "c", "expire_time": 0}, relaxed).expire_time == 0
     with pytest.raises(ApiError):
-        session({"channel_id": "c", "expire_time": 86401}, Faults(["expire-zero-accepted"]))
+        session({"channel_id": "c", "expire_time": 86401}, relaxed)
+    with pytest.raises(ApiError):
+        session({"channel_id": "c", "expire_time": -1}, relaxed)
