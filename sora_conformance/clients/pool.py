@@ -195,9 +195,6 @@ class ClientPool:
     def _forget(self, client: SoraClient) -> None:
         self._clients.pop(client.handle, None)
 
-    def open_clients(self) -> list[SoraClient]:
-        return list(self._clients.values())
-
     def close(self) -> None:
         for client in list(self._clients.values()):
             try:

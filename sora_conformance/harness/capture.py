@@ -63,6 +63,21 @@ class WaitTimeout(AssertionError):
     pass
 
 
+@dataclass(frozen=True)
+class Wanted:
+    """Which webhook a wait or a search is for."""
+
+    kind: str
+    endpoint: str | None = None
+    after: int = 0  # only webhooks that arrived after this sequence number
+    match: Callable[[Captured], bool] | None = None
+
+    def matches(self, record: Captured) -> bool:
+        return record.seq > self.after and record.type == self.kind \
+            and (self.endpoint is None or record.endpoint == self.endpoint) \
+            and (self.match is None or self.match(record))
+
+
 def channel_of(payload: Any) -> str | None:
     if not isinstance(payload, dict):
         return None
@@ -181,44 +196,32 @@ class CaptureServer(WebhookServer):
 
     def find(self, kind: str, channel_id: str, endpoint: str | None = None, after: int = 0,
              match: Callable[[Captured], bool] | None = None) -> list[Captured]:
-        return [r for r in self.for_channel(channel_id) if r.seq > after and r.type == kind
-                and (endpoint is None or r.endpoint == endpoint) and (match is None or match(r))]
+        wanted = Wanted(kind, endpoint, after, match)
+        return [r for r in self.for_channel(channel_id) if wanted.matches(r)]
 
     def wait_for(self, kind: str, channel_id: str, *, clause: str, timeout: float, endpoint: str | None = None,
                  after: int = 0, match: Callable[[Captured], bool] | None = None) -> Captured:
         """The first matching webhook (already here, or the next to arrive); WaitTimeout names what was awaited."""
-        deadline = time.monotonic() + timeout
-        with self._changed:
-            while True:
-                found = self.find_locked(kind, channel_id, endpoint, after, match)
-                if found is not None:
-                    return found
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    where = f" on the {endpoint} webhook" if endpoint else ""
-                    raise WaitTimeout(f"[{clause}] no {kind}{where} for channel {channel_id} within {timeout:.1f} s")
-                self._changed.wait(left)
-
-    def find_locked(self, kind: str, channel_id: str, endpoint: str | None, after: int,
-                    match: Callable[[Captured], bool] | None) -> Captured | None:
-        for record in self._by_channel.get(channel_id, []):
-            if record.seq > after and record.type == kind and (endpoint is None or record.endpoint == endpoint) \
-                    and (match is None or match(record)):
-                return record
-        return None
+        found = self._first(channel_id, Wanted(kind, endpoint, after, match), timeout)
+        if found is None:
+            where = f" on the {endpoint} webhook" if endpoint else ""
+            raise WaitTimeout(f"[{clause}] no {kind}{where} for channel {channel_id} within {timeout:.1f} s")
+        return found
 
     def none_within(self, kind: str, channel_id: str, *, within: float, after: int = 0,
                     match: Callable[[Captured], bool] | None = None) -> Captured | None:
         """Waits up to `within` for a webhook that must not come; returns it if it did, else None."""
+        return self._first(channel_id, Wanted(kind, None, after, match), within)
+
+    def _first(self, channel_id: str, wanted: Wanted, within: float) -> Captured | None:
+        """The one wait: the first wanted webhook already here or arriving within `within` seconds, else None."""
         deadline = time.monotonic() + within
         with self._changed:
             while True:
-                found = self.find_locked(kind, channel_id, None, after, match)
-                if found is not None:
-                    return found
+                found = next((r for r in self._by_channel.get(channel_id, []) if wanted.matches(r)), None)
                 left = deadline - time.monotonic()
-                if left <= 0:
-                    return None
+                if found is not None or left <= 0:
+                    return found
                 self._changed.wait(left)
 
     def last_seq(self) -> int:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 import re
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -39,7 +39,6 @@ class HarnessConfig:
     emulator_faults: tuple[str, ...]
     clauses: tuple[str, ...]
     emulator_session_updated_interval: float | None = None  # None: the emulator's default (60 s, as Sora)
-    extra: dict[str, Any] = field(default_factory=dict)
     allow_foreign_channels: bool = False  # answer other channels' auth webhooks "allowed" (default: denied)
     webhook_max_body: int = DEFAULT_MAX_BODY
 

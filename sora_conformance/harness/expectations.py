@@ -27,9 +27,8 @@ class Expectation:
 
 
 class Expectations:
-    def __init__(self, items: list[Expectation], target: str | None = None) -> None:
+    def __init__(self, items: list[Expectation]) -> None:
         self.items = items
-        self.target = target
 
     def lookup(self, nodeid: str, clauses: list[str]) -> Expectation | None:
         return next((e for e in self.items if e.matches(nodeid, clauses)), None)
@@ -47,4 +46,4 @@ def load_expectations(path: Path | None) -> Expectations:
                 load_catalogue().get(item.clause)
             except UnknownClause as exc:
                 raise ConfigError(f"--expectations {path}: {exc}") from None
-    return Expectations(items, data.get("target"))
+    return Expectations(items)

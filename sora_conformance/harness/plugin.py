@@ -67,9 +67,9 @@ def pytest_configure(config: pytest.Config) -> None:
         for clause in harness.clauses:
             load_catalogue().get(clause)
         if harness.emulator_faults:
-            from sora_emulator.faults import Faults, UnknownFault
+            from sora_emulator.faults import UnknownFault, known
             try:
-                Faults(harness.emulator_faults)
+                known(harness.emulator_faults)
             except UnknownFault as exc:
                 raise ConfigError(str(exc)) from None
     except (ConfigError, UnknownClause) as exc:

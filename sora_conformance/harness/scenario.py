@@ -10,38 +10,25 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import jwt
 
-from ..clients import ClientError, ClientPool, SoraClient
+from ..clients import ClientPool, SoraClient
 from .archive import ArchiveDir
 from .capture import TAG_KEY, Captured, CaptureServer
 from .config import HarnessConfig
 from .profile import TargetProfile
+from .recipes import WEBHOOK_TIMEOUT, Recorded, RecordingSteps
+from .started import LEGACY_START, START, Started
 from .target import Exchange, SoraApi, TargetError
 from .targets import Target
 from .verdict import Checker, ClauseFailure, HarnessError
 
-WEBHOOK_TIMEOUT = 10.0  # seconds, before the multiplier
-START, STOP = "Sora_20231220.StartRecording", "Sora_20231220.StopRecording"
-LEGACY_START, LEGACY_STOP = "Sora_20161101.StartRecording", "Sora_20161101.StopRecording"
 
 
-@dataclass
-class Recorded:
-    """A recording a test set up: its channel, its first client and its recording.started."""
-
-    channel: str
-    client: SoraClient
-    started: Captured
-    recording_id: str
-    session_id: str | None
-
-
-class Scenario:
+class Scenario(RecordingSteps):
     def __init__(self, config: HarnessConfig, profile: TargetProfile, target: Target, capture: CaptureServer,
                  pool: ClientPool, checker: Checker, evidence: Callable[[str, Any], None],
                  clauses: list[str] | None = None) -> None:
@@ -58,9 +45,8 @@ class Scenario:
                             on_exchange=self._record_exchange)
         self._archive = ArchiveDir(target.archive_dir, evidence)
         self.channels: list[str] = []
-        self.clients: list[SoraClient] = []
-        self._recording: set[str] = set()
-        self._legacy_recording: set[str] = set()
+        self._started = Started(self._api, config.timeout(10))
+        self.clients = self._started.clients
 
     def clause(self, named: str | None = None) -> str:
         """The clause a step or check is about: the test's first, or another of its own."""
@@ -79,6 +65,8 @@ class Scenario:
         return channel
 
     def answer_session_created(self, channel: str, answer: dict[str, Any]) -> None:
+        if answer.get("recording") is True:
+            self._started.recording(START, channel)
         self._capture.answer(channel, "session.created", answer)
 
     def connect(self, channel: str, role: str = "sendonly", auth_answer: dict[str, Any] | None = None) -> SoraClient:
@@ -109,13 +97,8 @@ class Scenario:
         """Any API call, kept as evidence, whatever its status; recordings it may start are cleaned up."""
         channel = body.get("channel_id") if isinstance(body, dict) else None
         if isinstance(channel, str) and target in (START, LEGACY_START):
-            (self._recording if target == START else self._legacy_recording).add(channel)
+            self._started.recording(target, channel)
         return self._api.call(target, body)
-
-    def get_session(self, channel: str, session_id: str | None) -> Exchange:
-        """GetSession as Shiguredo's devtools sends it: with the session_id whenever it is known."""
-        return self.call("Sora_20231220.GetSession", {"channel_id": channel} | ({"session_id": session_id}
-                                                                                if session_id else {}))
 
     def calls(self, suffix: str = "") -> list[str]:
         """The x-sora-target of every API call the test made so far (ending with `suffix`)."""
@@ -150,14 +133,14 @@ class Scenario:
                                 {"status": exc.status, "body": exc.exchange.response}) from None
 
     def start_recording(self, channel: str, **params: Any) -> Any:
-        self._recording.add(channel)
+        self._started.recording(START, channel)
         return self._step("StartRecording on a live session", lambda: self._api.start_recording(channel, **params))
 
     def stop_recording(self, channel: str) -> Any:
         return self._step("StopRecording of a running recording", lambda: self._api.stop_recording(channel))
 
     def legacy_start_recording(self, channel: str, **params: Any) -> Any:
-        self._legacy_recording.add(channel)
+        self._started.recording(LEGACY_START, channel)
         return self._step("legacy StartRecording", lambda: self._api.legacy_start_recording(channel, **params))
 
     def legacy_stop_recording(self, channel: str) -> Any:
@@ -200,43 +183,6 @@ class Scenario:
         """A point in the webhook log: later waits can ask for what came after it."""
         return self._capture.last_seq()
 
-    # --- composite steps the suites share -------------------------------------------------------------
-    def recording(self, *, via: str = "api", session_metadata: Any = None, role: str = "sendonly",
-                  clause: str | None = None, **params: Any) -> Recorded:
-        """A live session with a sender, recording. `via`: "api" (StartRecording) or "session.created"."""
-        channel = self.new_channel()
-        answer: dict[str, Any] = {}
-        if session_metadata is not None:
-            answer["session_metadata"] = session_metadata
-        if via == "session.created":
-            answer |= {"recording": True} | {f"recording_{k}": v for k, v in params.items()}
-        if answer:
-            self.answer_session_created(channel, answer)
-        client = self.connect(channel, role)
-        if via == "api":
-            self.start_recording(channel, **params)
-        started = self.wait("recording.started", channel, endpoint="session", clause=clause)
-        self._recording.add(channel)
-        return Recorded(channel, client, started, str(started.data().get("recording_id")), client.session_id)
-
-    def end_session(self, rec: Recorded, clause: str | None = None) -> Captured:
-        """Every client leaves; returns session.destroyed once the target's destroy delay has run."""
-        self.leave(*[c for c in self.clients if c.channel_id == rec.channel and c.close_info is None])
-        return self.wait_session_destroyed(rec.channel, rec.session_id, clause)
-
-    def report_webhook(self, rec: Recorded, clause: str | None = None, timeout: float = WEBHOOK_TIMEOUT) -> Captured:
-        return self.wait("recording.report", rec.channel, endpoint="session", timeout=timeout, clause=clause,
-                         match=lambda r: r.data().get("recording_id") == rec.recording_id)
-
-    def stop_and_report(self, rec: Recorded, clause: str | None = None) -> Captured:
-        """StopRecording, then the recording's recording.report."""
-        self.stop_recording(rec.channel)
-        return self.report_webhook(rec, clause)
-
-    def recording_webhook(self, rec: Recorded, kind: str, clause: str | None = None) -> Captured:
-        """recording.started as it came, or recording.report once StopRecording has ended the recording."""
-        return rec.started if kind == "recording.started" else self.stop_and_report(rec, clause)
-
     # --- files ------------------------------------------------------------------------------------
     def recording_dir(self, rec: Recorded) -> Path:
         return self._archive.recording_dir(rec.recording_id)
@@ -271,18 +217,5 @@ class Scenario:
 
     # --- cleanup --------------------------------------------------------------------------------------
     def cleanup(self) -> list[str]:
-        """Closes every client and stops every recording this test started; returns what went wrong."""
-        problems = []
-        for client in self.clients:
-            try:
-                client.disconnect(timeout=self.config.timeout(10))
-            except ClientError as exc:
-                problems.append(f"client {client.connection_id}: {exc}")
-        for channel in self._recording | self._legacy_recording:
-            for target in ([STOP] if channel in self._recording else []) + \
-                          ([LEGACY_STOP] if channel in self._legacy_recording else []):
-                try:
-                    self._api.call(target, {"channel_id": channel})  # a 4xx: already ended, as most tests expect
-                except HarnessError as exc:
-                    problems.append(f"{target} {channel}: {exc}")
-        return problems
+        """Closes every client and stops every recording this test may have started; returns what went wrong."""
+        return self._started.cleanup()

@@ -38,14 +38,6 @@ def attach_json(name: str, obj: Any) -> None:
         pass
 
 
-def attach_text(name: str, text: str) -> None:
-    try:
-        import allure
-        allure.attach(str(redact(text)), name=name, attachment_type=allure.attachment_type.TEXT)
-    except Exception:
-        pass
-
-
 def parameter(name: str, value: object) -> None:
     try:
         import allure

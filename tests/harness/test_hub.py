@@ -71,3 +71,66 @@ def test_each_run_has_its_own_token():
     first, second = CaptureHub("127.0.0.1", 0), CaptureHub("127.0.0.1", 0)
     assert first.token != second.token and len(first.token) >= 32
     assert first.token not in repr(first)
+
+
+# --- relaying: each webhook to the worker whose run prefix its channel carries --------------------------
+@pytest.fixture
+def workers():
+    started = [CaptureServer(run_prefix=prefix).start() for prefix in ("run7-gw0", "run7-gw1")]
+    yield started
+    for server in started:
+        server.stop()
+
+
+def post(hub, endpoint, body):
+    return requests.post(hub.url_for(f"/webhook/{endpoint}"), json=body, timeout=5)
+
+
+def test_each_webhook_reaches_only_the_worker_of_its_channel_on_the_same_endpoint(hub, workers):
+    for server in workers:
+        register(hub.url, hub.token, server.run_prefix, server.url_for(""))
+    created = {"type": "session.created", "channel_id": "run7-gw1-room", "session_id": "S1"}
+    event = {"type": "connection.created", "channel_id": "run7-gw0-room", "connection_id": "C1"}
+    assert post(hub, "session", created).status_code == 200
+    assert post(hub, "event", event).status_code == 200
+    first, second = workers
+    assert [(r.endpoint, r.type) for r in first.records] == [("event", "connection.created")]
+    assert [(r.endpoint, r.type) for r in second.records] == [("session", "session.created")]
+    assert second.records[0].payload == created and second.records[0].raw == json.dumps(created).encode()
+
+
+def test_the_workers_programmed_answer_comes_back_through_the_hub(hub, workers):
+    worker = workers[0]
+    register(hub.url, hub.token, worker.run_prefix, worker.url_for(""))
+    worker.answer("run7-gw0-room", "session.created", {"recording": True, "recording_split_only": False})
+    answer = post(hub, "session", {"type": "session.created", "channel_id": "run7-gw0-room", "session_id": "S1"})
+    assert answer.status_code == 200 and answer.json() == {"recording": True, "recording_split_only": False}
+
+
+def test_a_worker_that_is_gone_gets_a_502_naming_no_address(hub, workers):
+    worker = workers[0]
+    register(hub.url, hub.token, worker.run_prefix, worker.url_for(""))
+    worker.stop()
+    answer = post(hub, "auth", {"channel_id": "run7-gw0-room", "connection_id": "C1", "role": "sendonly"})
+    assert answer.status_code == 502 and "127.0.0.1" not in answer.text
+
+
+def test_other_channels_go_to_the_forward_url_with_the_backends_answer():
+    from pytest_httpserver import HTTPServer
+
+    with HTTPServer(host="127.0.0.1", port=0) as backend:
+        backend.expect_request("/hooks/session", method="POST").respond_with_json({"from": "backend"}, status=201)
+        relaying = CaptureHub("127.0.0.1", 0, forward_url=backend.url_for("/hooks/{endpoint}")).start()
+        try:
+            answer = post(relaying, "session", {"type": "session.created", "channel_id": "other", "session_id": "S"})
+            assert answer.status_code == 201 and answer.json() == {"from": "backend"} and len(backend.log) == 1
+        finally:
+            relaying.stop()
+
+
+@pytest.mark.parametrize("body", [b"{oops", b"[]", b""], ids=["not JSON", "array", "empty"])
+def test_a_body_that_is_not_a_webhook_gets_400_and_is_relayed_nowhere(hub, workers, body):
+    register(hub.url, hub.token, workers[0].run_prefix, workers[0].url_for(""))
+    answer = requests.post(hub.url_for("/webhook/session"), data=body, timeout=5)
+    assert answer.status_code == 400 and answer.headers["content-type"] == "application/json"
+    assert workers[0].records == [] and list(workers[0].malformed) == []

@@ -1,0 +1,81 @@
+"""The recipes the suites share (record, end the session, stop and get the report), built only from the
+scenario's public steps."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from ..clients import SoraClient
+from .capture import Captured
+
+WEBHOOK_TIMEOUT = 10.0  # seconds, before the multiplier
+
+
+@dataclass
+class Recorded:
+    """A recording a test set up: its channel, its first client and its recording.started."""
+
+    channel: str
+    client: SoraClient
+    started: Captured
+    recording_id: str
+    session_id: str | None
+
+
+class Steps(Protocol):
+    """The scenario's public steps the recipes are made of."""
+
+    clients: list[SoraClient]
+
+    def new_channel(self, label: str = "") -> str: ...
+    def answer_session_created(self, channel: str, answer: dict[str, Any]) -> None: ...
+    def connect(self, channel: str, role: str = "sendonly",
+                auth_answer: dict[str, Any] | None = None) -> SoraClient: ...
+    def leave(self, *clients: SoraClient) -> None: ...
+    def start_recording(self, channel: str, **params: Any) -> Any: ...
+    def stop_recording(self, channel: str) -> Any: ...
+    def wait(self, kind: str, channel: str, *, endpoint: str | None = None, after: int = 0,
+             timeout: float = WEBHOOK_TIMEOUT, match: Callable[[Captured], bool] | None = None,
+             clause: str | None = None) -> Captured: ...
+    def wait_session_destroyed(self, channel: str, session_id: str | None, clause: str | None = None) -> Captured: ...
+    def report_webhook(self, rec: Recorded, clause: str | None = None,
+                       timeout: float = WEBHOOK_TIMEOUT) -> Captured: ...
+    def stop_and_report(self, rec: Recorded, clause: str | None = None) -> Captured: ...
+
+
+class RecordingSteps:
+    def recording(self: Steps, *, via: str = "api", session_metadata: Any = None, role: str = "sendonly",
+                  clause: str | None = None, **params: Any) -> Recorded:
+        """A live session with a sender, recording. `via`: "api" (StartRecording) or "session.created"."""
+        channel = self.new_channel()
+        answer: dict[str, Any] = {}
+        if session_metadata is not None:
+            answer["session_metadata"] = session_metadata
+        if via == "session.created":
+            answer |= {"recording": True} | {f"recording_{k}": v for k, v in params.items()}
+        if answer:
+            self.answer_session_created(channel, answer)
+        client = self.connect(channel, role)
+        if via == "api":
+            self.start_recording(channel, **params)
+        started = self.wait("recording.started", channel, endpoint="session", clause=clause)
+        return Recorded(channel, client, started, str(started.data().get("recording_id")), client.session_id)
+
+    def end_session(self: Steps, rec: Recorded, clause: str | None = None) -> Captured:
+        """Every client leaves; returns session.destroyed once the target's destroy delay has run."""
+        self.leave(*[c for c in self.clients if c.channel_id == rec.channel and c.close_info is None])
+        return self.wait_session_destroyed(rec.channel, rec.session_id, clause)
+
+    def report_webhook(self: Steps, rec: Recorded, clause: str | None = None, timeout: float = WEBHOOK_TIMEOUT) -> Captured:
+        return self.wait("recording.report", rec.channel, endpoint="session", timeout=timeout, clause=clause,
+                         match=lambda r: r.data().get("recording_id") == rec.recording_id)
+
+    def stop_and_report(self: Steps, rec: Recorded, clause: str | None = None) -> Captured:
+        """StopRecording, then the recording's recording.report."""
+        self.stop_recording(rec.channel)
+        return self.report_webhook(rec, clause)
+
+    def recording_webhook(self: Steps, rec: Recorded, kind: str, clause: str | None = None) -> Captured:
+        """recording.started as it came, or recording.report once StopRecording has ended the recording."""
+        return rec.started if kind == "recording.started" else self.stop_and_report(rec, clause)
