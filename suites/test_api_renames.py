@@ -8,8 +8,7 @@ def test_get_session_answers_for_the_live_session(sora):
     answer = sora.expect_accepted("Sora_20231220.GetSession", {"channel_id": channel, "session_id": client.session_id},
                                   "GetSession of the live session")
     body = answer.response if isinstance(answer.response, dict) else {}
-    sora.check(body.get("session_id") == client.session_id, "GetSession answered for another session",
-               client.session_id, body.get("session_id"))
+    sora.check_value(body, "session_id", client.session_id, "GetSession answered for another session")
 
 
 @pytest.mark.clause("API-LISTSESSIONS-REPLACES")

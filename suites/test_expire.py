@@ -15,29 +15,22 @@ def test_start_recording_without_expire_time_is_accepted(sora):
 @pytest.mark.clause("EXPIRE-ABSENT-WHEN-UNSET")
 @RECORDING_WEBHOOKS
 def test_webhooks_carry_no_expire_time_when_unset(sora, kind):
-    record = sora.recording_webhook(sora.recording(), kind)
-    sora.check("expire_time" not in record.data(), f"{kind} carries expire_time", "no expire_time key",
-               record.data().get("expire_time"))
+    sora.check_absent(sora.new_recording_webhook(kind).data(), "expire_time", kind)
 
 
 @pytest.mark.clause("EXPIRED-AT-ABSENT-WHEN-UNSET")
 @RECORDING_WEBHOOKS
 def test_webhooks_carry_no_expired_at_when_unset(sora, kind):
-    record = sora.recording_webhook(sora.recording(), kind)
-    sora.check("expired_at" not in record.data(), f"{kind} carries expired_at", "no expired_at key",
-               record.data().get("expired_at"))
+    sora.check_absent(sora.new_recording_webhook(kind).data(), "expired_at", kind)
 
 
 @pytest.mark.clause("EXPIRE-ABSENT-WHEN-UNSET", "EXPIRED-AT-ABSENT-WHEN-UNSET")
 @pytest.mark.needs("archive_dir")
 def test_report_file_carries_no_expire_time_when_unset(sora):
-    rec = sora.recording()
-    sora.stop_and_report(rec)
+    rec = sora.finished_recording()
     report = sora.report_file(rec)
-    sora.check("expire_time" not in report, "the report file carries expire_time", "no expire_time key",
-               report.get("expire_time"))
-    sora.check("expired_at" not in report, "the report file carries expired_at", "no expired_at key",
-               report.get("expired_at"), clause="EXPIRED-AT-ABSENT-WHEN-UNSET")
+    sora.check_absent(report, "expire_time", "the report file")
+    sora.check_absent(report, "expired_at", "the report file", clause="EXPIRED-AT-ABSENT-WHEN-UNSET")
 
 
 @pytest.mark.clause("EXPIRE-POSITIVE")
@@ -61,8 +54,7 @@ def test_short_expire_time_ends_recording_while_session_lives(sora):
     report = sora.report_webhook(rec, timeout=12)
     sora.expect_accepted("Sora_20231220.GetSession", {"channel_id": rec.channel, "session_id": rec.session_id},
                          "GetSession of the session that outlives its expired recording")
-    sora.check(report.data().get("expire_time") == 1, "recording.report misreports expire_time", "expire_time 1",
-               report.data().get("expire_time"))
+    sora.check_value(report.data(), "expire_time", 1, "recording.report misreports expire_time")
 
 
 @pytest.mark.clause("EXPIRE-BEFORE-DESTROY")

@@ -6,11 +6,9 @@ from sora_conformance.contract.files import validate_archive_dir
 
 @pytest.mark.clause("FILES-IN-ARCHIVE-DIR")
 def test_recording_files_are_written_to_archive_dir(sora):
-    rec = sora.recording()
-    sora.stop_and_report(rec)
-    report = sora.report_file(rec)
-    sora.check(report.get("recording_id") == rec.recording_id, "the report file is for another recording",
-               rec.recording_id, report.get("recording_id"))
+    rec = sora.finished_recording()
+    sora.check_value(sora.report_file(rec), "recording_id", rec.recording_id,
+                     "the report file is for another recording")
 
 
 @pytest.mark.clause("OUT-SINGLE")
@@ -28,27 +26,16 @@ def test_each_recorded_connection_has_one_archive_file(sora):
 
 @pytest.mark.clause("FILES-LAYOUT", "FILE-ARCHIVE-OFFSETS")
 def test_recording_directory_passes_the_cross_file_rules(sora):
-    rec = sora.recording()
-    sora.stop_and_report(rec)
+    rec = sora.finished_recording()
     results = list(validate_archive_dir(sora.recording_dir(rec)))
     sora.check(any(r.schema == "file.report" for r in results), "the recording directory has nothing to validate",
                "a report file and its archives", [r.where for r in results])
     sora.check_contract(results)
 
 
-@pytest.mark.clause("FILE-REPORT-SESSION-ID")
-def test_report_file_carries_the_recorded_session_id(sora):
-    rec = sora.recording()
-    sora.stop_and_report(rec)
-    report = sora.report_file(rec)
-    sora.check(report.get("session_id") == rec.session_id, "the report file does not name the recorded session",
-               rec.session_id, report.get("session_id"))
-
-
 @pytest.mark.clause("ID-FILES")
 def test_every_recording_file_names_what_it_belongs_to(sora):
-    rec = sora.recording()
-    sora.stop_and_report(rec)
+    rec = sora.finished_recording()
     files = {"report": sora.report_file(rec)}
     files |= {f"archives[{i}]": entry for i, entry in enumerate(files["report"].get("archives") or [])}
     files |= sora.archive_files(rec)
@@ -58,3 +45,10 @@ def test_every_recording_file_names_what_it_belongs_to(sora):
                if not isinstance(body, dict) or not body.get("recording_id" if name == "report" else "connection_id")]
     sora.check(not unnamed, f"recording files that do not name what they belong to: {unnamed}",
                "recording_id in the report; connection_id in every archive file and archives[] entry", unnamed)
+
+
+@pytest.mark.clause("FILE-REPORT-SESSION-ID")
+def test_report_file_carries_the_recorded_session_id(sora):
+    rec = sora.finished_recording()
+    sora.check_value(sora.report_file(rec), "session_id", rec.session_id,
+                     "the report file does not name the recorded session")

@@ -22,7 +22,8 @@ def test_legacy_start_recording_is_available(sora):
 @pytest.mark.clause("LEGACY-START-WITHOUT-SESSION")
 def test_legacy_recording_starts_without_a_session(sora):
     channel = sora.new_channel()
-    sora.expect_accepted(LEGACY_START, {"channel_id": channel, "expire_time": 0}, "legacy StartRecording without a session")
+    sora.expect_accepted(LEGACY_START, {"channel_id": channel, "expire_time": 0},
+                         "legacy StartRecording without a session")
     sora.wait("recording.started", channel, endpoint="event")
 
 
@@ -51,8 +52,7 @@ def test_legacy_recording_webhook_is_an_event_webhook(sora, kind):
                record.endpoint)
     sora.check("log_written" in (record.payload or {}), f"legacy {kind} has no log_written", "log_written",
                record.payload)
-    sora.check(record.data().get("metadata") == {"legacy": True}, f"legacy {kind} does not carry metadata",
-               {"legacy": True}, record.data().get("metadata"))
+    sora.check_value(record.data(), "metadata", {"legacy": True}, f"legacy {kind} does not carry metadata")
 
 
 @pytest.mark.clause("LEGACY-EXPIRE-REQUIRED")

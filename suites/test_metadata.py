@@ -16,49 +16,40 @@ def test_non_object_metadata_is_refused(sora, value):
 @pytest.mark.clause("WH-REC-RECORDING-METADATA")
 @RECORDING_WEBHOOKS
 def test_recording_metadata_is_carried_when_given(sora, kind):
-    record = sora.recording_webhook(sora.recording(metadata=METADATA), kind)
-    sora.check(record.data().get("recording_metadata") == METADATA,
-               f"{kind} does not carry the metadata as recording_metadata", METADATA,
-               record.data().get("recording_metadata"))
+    record = sora.new_recording_webhook(kind, metadata=METADATA)
+    sora.check_value(record.data(), "recording_metadata", METADATA,
+                     f"{kind} does not carry the metadata as recording_metadata")
 
 
 @pytest.mark.clause("WH-REC-RECORDING-METADATA")
 def test_recording_metadata_from_session_created_is_carried(sora):
     rec = sora.recording(via="session.created", metadata=METADATA)
-    sora.check(rec.started.data().get("recording_metadata") == METADATA,
-               "recording_metadata of the session.created answer is not carried", METADATA,
-               rec.started.data().get("recording_metadata"))
+    sora.check_value(rec.started.data(), "recording_metadata", METADATA,
+                     "recording_metadata of the session.created answer is not carried")
 
 
 @pytest.mark.clause("WH-REC-RECORDING-METADATA")
 @RECORDING_WEBHOOKS
 def test_recording_metadata_is_absent_when_not_given(sora, kind):
-    record = sora.recording_webhook(sora.recording(), kind)
-    sora.check("recording_metadata" not in record.data(), f"{kind} carries recording_metadata although none was given",
-               "no recording_metadata key", record.data().get("recording_metadata"))
+    sora.check_absent(sora.new_recording_webhook(kind).data(), "recording_metadata",
+                      f"{kind} of a recording without metadata")
 
 
 @pytest.mark.clause("WH-REC-NO-METADATA")
 @RECORDING_WEBHOOKS
 def test_recording_webhook_never_carries_metadata(sora, kind):
-    record = sora.recording_webhook(sora.recording(metadata=METADATA), kind)
-    sora.check("metadata" not in record.data(), f"{kind} carries the legacy key metadata", "no metadata key",
-               record.data().get("metadata"))
+    sora.check_absent(sora.new_recording_webhook(kind, metadata=METADATA).data(), "metadata", kind)
 
 
 @pytest.mark.clause("FILE-REPORT-RECORDING-METADATA")
 def test_report_file_carries_recording_metadata(sora):
-    rec = sora.recording(metadata=METADATA)
-    sora.stop_and_report(rec)
+    rec = sora.finished_recording(metadata=METADATA)
     report = sora.report_file(rec)
-    sora.check(report.get("recording_metadata") == METADATA, "the report file does not carry recording_metadata",
-               METADATA, report.get("recording_metadata"))
+    sora.check_value(report, "recording_metadata", METADATA, "the report file does not carry recording_metadata")
 
 
 @pytest.mark.clause("FILE-REPORT-NO-METADATA")
 def test_report_file_never_carries_metadata(sora):
-    rec = sora.recording(metadata=METADATA)
-    sora.stop_and_report(rec)
+    rec = sora.finished_recording(metadata=METADATA)
     report = sora.report_file(rec)
-    sora.check("metadata" not in report, "the report file carries the legacy key metadata", "no metadata key",
-               report.get("metadata"))
+    sora.check_absent(report, "metadata", "the report file")

@@ -39,9 +39,8 @@ def test_session_created_recording_true_starts_recording(sora):
     sora.answer_session_created(channel, {"recording": True})
     client = sora.connect(channel)
     started = sora.wait("recording.started", channel, endpoint="session")
-    sora.check(started.data().get("session_id") == client.session_id,
-               "recording.started is not for the session just created", client.session_id,
-               started.data().get("session_id"))
+    sora.check_value(started.data(), "session_id", client.session_id,
+                     "recording.started is not for the session just created")
 
 
 @pytest.mark.clause("REC-START-ON-CREATE")
@@ -65,8 +64,7 @@ def test_start_recording_20231220_starts_a_session_recording(sora):
     channel, client = sora.live_channel()
     sora.expect_accepted(START, {"channel_id": channel}, START)
     started = sora.wait("recording.started", channel, endpoint="session")
-    sora.check(started.data().get("session_id") == client.session_id, "the recording is not of the channel's session",
-               client.session_id, started.data().get("session_id"))
+    sora.check_value(started.data(), "session_id", client.session_id, "the recording is not of the channel's session")
 
 
 @pytest.mark.clause("API-START-CHANNEL")
@@ -76,8 +74,7 @@ def test_start_recording_without_channel_id_is_refused(sora):
 
 @pytest.mark.clause("REC-RESTART-NEW-ID")
 def test_restarted_recording_gets_a_new_recording_id(sora):
-    rec = sora.recording()
-    sora.stop_and_report(rec)
+    rec = sora.finished_recording()
     mark = sora.mark()
     sora.start_recording(rec.channel)
     again = sora.wait("recording.started", rec.channel, endpoint="session", after=mark)

@@ -9,8 +9,7 @@ def test_recording_ends_when_session_is_destroyed(sora):
     rec = sora.recording(via="session.created")
     sora.end_session(rec)
     report = sora.report_webhook(rec)
-    sora.check(report.data().get("session_id") == rec.session_id, "recording.report names another session",
-               rec.session_id, report.data().get("session_id"))
+    sora.check_value(report.data(), "session_id", rec.session_id, "recording.report names another session")
 
 
 @pytest.mark.clause("REC-STOP-ON-DESTROY")
@@ -54,7 +53,6 @@ def test_stop_recording_20231220_ends_the_recording(sora):
 
 @pytest.mark.clause("API-STOP-RENAMED")
 def test_stop_recording_leaves_the_session_running(sora):
-    rec = sora.recording()
-    sora.stop_and_report(rec)
+    rec = sora.finished_recording()
     sora.expect_accepted("Sora_20231220.GetSession", {"channel_id": rec.channel, "session_id": rec.session_id},
                          "GetSession after StopRecording: the session ended with the recording")

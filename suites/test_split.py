@@ -25,8 +25,7 @@ def test_split_only_accepts_expire_time(sora):
     sora.expect_accepted(START, {"channel_id": channel, "split_only": True, "split_duration": 1, "expire_time": 3600},
                          "split_only with expire_time")
     started = sora.wait("recording.started", channel, endpoint="session")
-    sora.check(started.data().get("expire_time") == 3600, "recording.started lost the expire_time", "expire_time 3600",
-               started.data().get("expire_time"))
+    sora.check_value(started.data(), "expire_time", 3600, "recording.started lost the expire_time")
 
 
 @pytest.mark.clause("EXPIRE-WITH-SPLIT-ONLY")
@@ -38,8 +37,7 @@ def test_split_only_recording_at_creation_accepts_expire_time(sora):
 
 @pytest.mark.clause("OUT-SPLIT-ONLY")
 def test_split_only_writes_only_split_files(sora):
-    rec = sora.recording(split_only=True, split_duration=1)
-    sora.stop_and_report(rec)
+    rec = sora.finished_recording(split_only=True, split_duration=1)
     names = sora.recording_files(rec)
     cid = rec.client.connection_id
     sora.check(f"split-archive-{cid}_0001.json" in names, "no split file was written",

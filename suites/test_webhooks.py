@@ -7,15 +7,14 @@ RECORDING_WEBHOOKS = pytest.mark.parametrize("kind", ["recording.started", "reco
 @pytest.mark.clause("WH-REC-SESSION-WEBHOOK")
 @RECORDING_WEBHOOKS
 def test_recording_webhook_arrives_on_session_webhook(sora, kind):
-    record = sora.recording_webhook(sora.recording(), kind)
+    record = sora.new_recording_webhook(kind)
     sora.check(record.endpoint == "session", f"{kind} came on the {record.endpoint} webhook", "the session webhook",
                record.endpoint)
 
 
 @pytest.mark.clause("WH-REC-SESSION-WEBHOOK")
 def test_recording_webhooks_do_not_arrive_on_event_webhook(sora):
-    rec = sora.recording()
-    sora.stop_and_report(rec)
+    rec = sora.finished_recording()
     stray = [r.type for r in sora.webhooks(rec.channel)
              if r.endpoint == "event" and r.type in ("recording.started", "recording.report")]
     sora.check(not stray, "session recording webhooks also came on the event webhook", "none on the event webhook",
@@ -27,26 +26,22 @@ def test_recording_webhooks_do_not_arrive_on_event_webhook(sora):
 def test_recording_webhook_carries_recorded_session_id(sora, kind):
     rec = sora.recording()
     record = sora.recording_webhook(rec, kind)
-    sora.check(record.data().get("session_id") == rec.session_id, f"{kind} does not carry the recorded session_id",
-               rec.session_id, record.data().get("session_id"))
+    sora.check_value(record.data(), "session_id", rec.session_id, f"{kind} does not carry the recorded session_id")
 
 
 @pytest.mark.clause("WH-REC-SESSION-METADATA")
 @RECORDING_WEBHOOKS
 def test_recording_webhook_carries_session_metadata(sora, kind):
     metadata = {"room": "conformance", "n": 1}
-    record = sora.recording_webhook(sora.recording(via="session.created", session_metadata=metadata), kind)
-    sora.check(record.data().get("session_metadata") == metadata,
-               f"{kind} does not carry the session_metadata of session.created", metadata,
-               record.data().get("session_metadata"))
+    record = sora.new_recording_webhook(kind, via="session.created", session_metadata=metadata)
+    sora.check_value(record.data(), "session_metadata", metadata,
+                     f"{kind} does not carry the session_metadata of session.created")
 
 
 @pytest.mark.clause("WH-REC-NO-LOG-WRITTEN")
 @RECORDING_WEBHOOKS
 def test_recording_webhook_carries_no_log_written(sora, kind):
-    record = sora.recording_webhook(sora.recording(), kind)
-    sora.check("log_written" not in record.data(), f"{kind} carries log_written", "no log_written key",
-               record.data().get("log_written"))
+    sora.check_absent(sora.new_recording_webhook(kind).data(), "log_written", kind)
 
 
 @pytest.mark.clause("WH-ARCHIVE-UNCHANGED")
@@ -57,9 +52,8 @@ def test_archive_webhook_arrives_on_event_webhook(sora, kind):
     record = sora.wait(kind, rec.channel, match=lambda r: r.data().get("recording_id") == rec.recording_id)
     sora.check(record.endpoint == "event", f"{kind} came on the {record.endpoint} webhook", "the event webhook",
                record.endpoint)
-    sora.check(record.data().get("connection_id") == rec.client.connection_id,
-               f"{kind} is not about the recorded connection", rec.client.connection_id,
-               record.data().get("connection_id"))
+    sora.check_value(record.data(), "connection_id", rec.client.connection_id,
+                     f"{kind} is not about the recorded connection")
 
 
 IDENTITY = {"session.": ("session_id",), "recording.": ("session_id", "recording_id"),
@@ -68,8 +62,7 @@ IDENTITY = {"session.": ("session_id",), "recording.": ("session_id", "recording
 
 @pytest.mark.clause("ID-WEBHOOK")
 def test_every_webhook_of_a_recording_identifies_itself(sora):
-    rec = sora.recording()
-    sora.stop_and_report(rec)
+    rec = sora.finished_recording()
     sora.wait("archive.available", rec.channel)
     for record in sora.webhooks(rec.channel):
         if record.endpoint == "auth":

@@ -21,6 +21,7 @@ class Recorded:
     started: Captured
     recording_id: str
     session_id: str | None
+    report: Captured | None = None  # its recording.report, once a step has stopped it
 
 
 class Steps(Protocol):
@@ -39,9 +40,12 @@ class Steps(Protocol):
              timeout: float = WEBHOOK_TIMEOUT, match: Callable[[Captured], bool] | None = None,
              clause: str | None = None) -> Captured: ...
     def wait_session_destroyed(self, channel: str, session_id: str | None, clause: str | None = None) -> Captured: ...
+    def recording(self, *, via: str = "api", session_metadata: Any = None, role: str = "sendonly",
+                  clause: str | None = None, **params: Any) -> Recorded: ...
     def report_webhook(self, rec: Recorded, clause: str | None = None,
                        timeout: float = WEBHOOK_TIMEOUT) -> Captured: ...
     def stop_and_report(self, rec: Recorded, clause: str | None = None) -> Captured: ...
+    def recording_webhook(self, rec: Recorded, kind: str, clause: str | None = None) -> Captured: ...
 
 
 class RecordingSteps:
@@ -62,20 +66,32 @@ class RecordingSteps:
         started = self.wait("recording.started", channel, endpoint="session", clause=clause)
         return Recorded(channel, client, started, str(started.data().get("recording_id")), client.session_id)
 
+    def finished_recording(self: Steps, *, clause: str | None = None, **params: Any) -> Recorded:
+        """A recording that ran and was stopped: its recording.report has arrived (`rec.report`)."""
+        rec = self.recording(clause=clause, **params)
+        rec.report = self.stop_and_report(rec, clause)
+        return rec
+
     def end_session(self: Steps, rec: Recorded, clause: str | None = None) -> Captured:
         """Every client leaves; returns session.destroyed once the target's destroy delay has run."""
         self.leave(*[c for c in self.clients if c.channel_id == rec.channel and c.close_info is None])
         return self.wait_session_destroyed(rec.channel, rec.session_id, clause)
 
-    def report_webhook(self: Steps, rec: Recorded, clause: str | None = None, timeout: float = WEBHOOK_TIMEOUT) -> Captured:
+    def report_webhook(self: Steps, rec: Recorded, clause: str | None = None,
+                       timeout: float = WEBHOOK_TIMEOUT) -> Captured:
         return self.wait("recording.report", rec.channel, endpoint="session", timeout=timeout, clause=clause,
                          match=lambda r: r.data().get("recording_id") == rec.recording_id)
 
     def stop_and_report(self: Steps, rec: Recorded, clause: str | None = None) -> Captured:
         """StopRecording, then the recording's recording.report."""
         self.stop_recording(rec.channel)
-        return self.report_webhook(rec, clause)
+        rec.report = self.report_webhook(rec, clause)
+        return rec.report
 
     def recording_webhook(self: Steps, rec: Recorded, kind: str, clause: str | None = None) -> Captured:
         """recording.started as it came, or recording.report once StopRecording has ended the recording."""
         return rec.started if kind == "recording.started" else self.stop_and_report(rec, clause)
+
+    def new_recording_webhook(self: Steps, kind: str, *, clause: str | None = None, **params: Any) -> Captured:
+        """The `kind` webhook (recording.started or recording.report) of a new recording made with `params`."""
+        return self.recording_webhook(self.recording(clause=clause, **params), kind, clause)

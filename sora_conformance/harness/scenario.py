@@ -205,6 +205,20 @@ class Scenario(RecordingSteps):
               clause: str | None = None) -> bool:
         return self._checker.check(self.clause(clause), condition, title, expected, actual)
 
+    def check_value(self, payload: Any, key: str, expected: Any, title: str, *, clause: str | None = None) -> bool:
+        """`payload[key]` must be `expected` (a missing key, or a payload that is not an object, is not)."""
+        actual = payload.get(key) if isinstance(payload, dict) else payload
+        return self.check(isinstance(payload, dict) and key in payload and actual == expected, title,
+                          f"{key}: {expected!r}", actual, clause=clause)
+
+    def check_absent(self, payload: Any, key: str, where: str, *, clause: str | None = None) -> bool:
+        """`key` must not be in `payload` (a webhook's data, a file); what is not a JSON object does not pass."""
+        if not self.check(isinstance(payload, dict), f"{where} is not a JSON object", "a JSON object", payload,
+                          clause=clause):
+            return False
+        return self.check(key not in payload, f"{where} carries {key}", f"no {key} key", payload.get(key),
+                          clause=clause)
+
     def check_contract(self, results: list[Any]) -> None:
         """Validator results (`contract.files.ItemResult`) as checks, each violation at its own clause's level;
         an item that could not be read at all breaks the test's clause."""

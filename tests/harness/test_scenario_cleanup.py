@@ -7,12 +7,7 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from sora_conformance.clients import ClientError
-from sora_conformance.harness.capture import CaptureServer
-from sora_conformance.harness.config import build_config
-from sora_conformance.harness.profile import TargetProfile
-from sora_conformance.harness.scenario import Scenario
-from sora_conformance.harness.targets import Target
-from sora_conformance.harness.verdict import Checker, HarnessError
+from sora_conformance.harness.verdict import HarnessError
 
 START, STOP = "Sora_20231220.StartRecording", "Sora_20231220.StopRecording"
 LEGACY_START, LEGACY_STOP = "Sora_20161101.StartRecording", "Sora_20161101.StopRecording"
@@ -42,18 +37,12 @@ def api():
         yield server
 
 
-def scenario(api_url):
-    target = Target("fake", api_url, ["ws://127.0.0.1:9/signaling"], None, legacy_recording=True)
-    return Scenario(build_config({}, env={}), TargetProfile("fake"), target, CaptureServer(run_prefix="run"), pool=None,
-                    checker=Checker(), evidence=lambda name, value: None, clauses=["REC-STOP-ON-DESTROY"])
-
-
 def calls(server):
     return [(request.headers["x-sora-target"], request.get_json()) for request, _ in server.log]
 
 
-def test_recordings_started_through_call_are_stopped_each_with_its_own_api(api):
-    sora = scenario(api.url_for("/"))
+def test_recordings_started_through_call_are_stopped_each_with_its_own_api(api, make_scenario):
+    sora = make_scenario(api.url_for("/"))
     sora.call(START, {"channel_id": "run-a"})
     sora.call(LEGACY_START, {"channel_id": "run-b", "expire_time": 0})
     sora.call(START, {"channel_id": 42})  # not a channel: nothing to stop
@@ -63,8 +52,8 @@ def test_recordings_started_through_call_are_stopped_each_with_its_own_api(api):
     assert sorted(stops) == [(LEGACY_STOP, {"channel_id": "run-b"}), (STOP, {"channel_id": "run-a"})]
 
 
-def test_recordings_started_by_steps_are_stopped_too(api):
-    sora = scenario(api.url_for("/"))
+def test_recordings_started_by_steps_are_stopped_too(api, make_scenario):
+    sora = make_scenario(api.url_for("/"))
     sora.start_recording("run-c")
     sora.legacy_start_recording("run-d", expire_time=0)
     sora.cleanup()
@@ -72,16 +61,16 @@ def test_recordings_started_by_steps_are_stopped_too(api):
     assert stops == [(LEGACY_STOP, {"channel_id": "run-d"}), (STOP, {"channel_id": "run-c"})]
 
 
-def test_a_recording_asked_for_in_the_session_created_answer_is_stopped(api):
-    sora = scenario(api.url_for("/"))
+def test_a_recording_asked_for_in_the_session_created_answer_is_stopped(api, make_scenario):
+    sora = make_scenario(api.url_for("/"))
     sora.answer_session_created("run-g", {"recording": True, "recording_expire_time": 60})
     sora.answer_session_created("run-h", {"session_metadata": {"m": 1}})
     sora.cleanup()
     assert [body for target, body in calls(api)] == [{"channel_id": "run-g"}]
 
 
-def test_every_client_is_disconnected_even_after_one_fails(api):
-    sora = scenario(api.url_for("/"))
+def test_every_client_is_disconnected_even_after_one_fails(api, make_scenario):
+    sora = make_scenario(api.url_for("/"))
     broken, fine = FakeClient("C1", fails=True), FakeClient("C2")
     sora.clients += [broken, fine]
     problems = sora.cleanup()
@@ -89,8 +78,8 @@ def test_every_client_is_disconnected_even_after_one_fails(api):
     assert problems == ["client C1: worker process died"]
 
 
-def test_a_stop_that_cannot_reach_the_target_is_reported_not_raised():
-    sora = scenario("http://127.0.0.1:9/")  # nothing listens on the discard port
+def test_a_stop_that_cannot_reach_the_target_is_reported_not_raised(make_scenario):
+    sora = make_scenario("http://127.0.0.1:9/")  # nothing listens on the discard port
     for target, channel in ((START, "run-e"), (LEGACY_START, "run-f")):
         with pytest.raises(HarnessError):
             sora.call(target, {"channel_id": channel})  # the start may have arrived: cleanup still stops it
@@ -99,6 +88,6 @@ def test_a_stop_that_cannot_reach_the_target_is_reported_not_raised():
     assert all("cannot reach the Sora API" in p for p in problems)
 
 
-def test_nothing_started_means_no_call_at_all(api):
-    assert scenario(api.url_for("/")).cleanup() == []
+def test_nothing_started_means_no_call_at_all(api, make_scenario):
+    assert make_scenario(api.url_for("/")).cleanup() == []
     assert calls(api) == []
