@@ -8,16 +8,16 @@ and the behaviour it decides by, the sending seam's webhook changes, the disk's 
 from __future__ import annotations
 
 import asyncio
-import logging
 import time
 from collections.abc import Callable
 from typing import Any
 
 from . import payloads
 from .archiving import Archiving
+from .background import Background
 from .behaviour import Behaviour
 from .config import EmulatorConfig
-from .errors import AlreadyRecording, ApiError, SessionNotFound
+from .errors import AlreadyRecording, ApiError
 from .faults import ActiveFaults
 from .files import Disk
 from .hooks import ConnectDecision, ConnectRequest, SignalingControl
@@ -28,9 +28,6 @@ from .sending import Sending
 from .state import Recording, Session, State
 from .updates import SessionUpdates
 from .webhooks import Hook, WebhookLog, WebhookSender
-
-log = logging.getLogger("sora_emulator")
-
 
 class EmulatorApp:
     def __init__(self, config: EmulatorConfig, clock: Callable[[], float] = time.time) -> None:
@@ -53,13 +50,14 @@ class EmulatorApp:
         self._destroy_timers: dict[str, asyncio.TimerHandle] = {}
         self._expiry_timers: dict[str, asyncio.TimerHandle] = {}
         self._carried: dict[str, RecordingParams] = {}  # behaviour.recording_carried_to_next_session
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self.background = Background()
 
     # --- ConnectionHooks -----------------------------------------------------------------------
     async def on_connect(self, request: ConnectRequest) -> ConnectDecision:
         answer: dict[str, Any] = {"allowed": True}
         if self.config.auth_webhook_url:
-            delivery = await self.webhooks.send(Hook.AUTH, payloads.auth_request(request, self._counts(request.channel_id), self.clock()), request.connection_id)
+            asked = payloads.auth_request(request, self._counts(request.channel_id), self.clock())
+            delivery = await self.webhooks.send(Hook.AUTH, asked, request.connection_id)
             if not delivery.ok or not isinstance(delivery.body, dict):
                 return ConnectDecision(False, reason="AUTH-WEBHOOK-ERROR")
             answer = delivery.body
@@ -135,7 +133,7 @@ class EmulatorApp:
 
     def _spawn_destroy(self, channel_id: str, session_id: str) -> None:
         self._destroy_timers.pop(channel_id, None)
-        self._spawn(self.destroy_session(channel_id, session_id))
+        self.background.spawn(self.destroy_session(channel_id, session_id))
 
     async def destroy_session(self, channel_id: str, session_id: str | None = None) -> Session:
         session = self.state.session(channel_id, session_id)
@@ -185,7 +183,7 @@ class EmulatorApp:
     def _spawn_expiry(self, recording: Recording) -> None:
         self._expiry_timers.pop(recording.recording_id, None)
         if self.state.recordings.get(recording.channel_id) is recording:
-            self._spawn(self.stop_recording(recording.channel_id))
+            self.background.spawn(self.stop_recording(recording.channel_id))
 
     async def stop_recording(self, channel_id: str, session: Session | None = None) -> Recording:
         """`session` is the recorded session when it is being destroyed (no longer in the state)."""
@@ -223,20 +221,13 @@ class EmulatorApp:
                 counts[c.role] = counts.get(c.role, 0) + 1
         return counts
 
-    def _spawn(self, work: Any) -> None:
-        task = asyncio.get_running_loop().create_task(work)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-        task.add_done_callback(_log_failure)
-
     def background_work(self) -> int:
         """Tasks and queued event webhooks still in flight."""
-        return len(self._tasks) + self.webhooks.queued()
+        return len(self.background) + self.webhooks.queued()
 
     async def settle(self) -> None:
         """Waits until background work in flight (timers' tasks, then the webhooks they queued) is done."""
-        if self._tasks:
-            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+        await self.background.settle()
         await self.webhooks.join()
 
     async def close(self) -> None:
@@ -245,15 +236,10 @@ class EmulatorApp:
         self._destroy_timers.clear()
         self._expiry_timers.clear()
         await self.updates.close()
-        if self._tasks:
-            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+        await self.background.settle()
         await self.webhooks.close()
 
 
 def _str_or(value: Any, fallback: str | None) -> str | None:
     return value if isinstance(value, str) and value else fallback
 
-
-def _log_failure(task: asyncio.Task[Any]) -> None:
-    if not task.cancelled() and task.exception() is not None and not isinstance(task.exception(), SessionNotFound):
-        log.error("emulator task failed", exc_info=task.exception())

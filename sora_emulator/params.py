@@ -94,4 +94,5 @@ def legacy_recording_params(body: dict[str, Any], rules: RecordingRules) -> Reco
         split_duration = _int_in("split_duration", split_duration, 1, rules.max_split_duration)
     if split_only and (split_duration is None or expire_time != 0):
         raise InvalidParameter("legacy split_only true requires split_duration and expire_time 0")
-    return RecordingParams(channel_id, expire_time, split_only, split_duration, body.get("metadata", UNSET), legacy=True)
+    metadata = body.get("metadata", UNSET)
+    return RecordingParams(channel_id, expire_time, split_only, split_duration, metadata, legacy=True)

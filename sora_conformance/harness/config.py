@@ -1,6 +1,7 @@
 """Harness settings: command-line options with environment fallbacks, as one frozen value.
 
-This is the only module that reads os.environ (sora-python-sdk's TEST_* conventions).
+The only reader of the target's TEST_* variables (sora-python-sdk's conventions); see docs/ARCHITECTURE.md
+"Who reads the environment".
 """
 from __future__ import annotations
 

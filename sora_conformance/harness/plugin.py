@@ -1,4 +1,4 @@
-"""The harness's pytest plugin: options, fixtures, clause selection, verdicts. Logic lives in the modules."""
+"""The harness's pytest plugin: hooks and fixtures (options in options.py); the logic lives in the modules."""
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -15,6 +15,7 @@ from .config import ConfigError, HarnessConfig, build_config
 from .expectations import load_expectations
 from .exposure import startup_lines
 from .hub import CaptureHub, register
+from .options import add_options, option_values
 from .items import CHECKER, CONFIG, EXPECTATIONS, PROFILE, SCENARIO, clauses_of
 from .preflight import check_api, check_signaling
 from .profile import CAPABILITIES, TargetProfile, resolve_profile
@@ -29,39 +30,14 @@ HUB_TOKEN_KEY = "sora_capture_hub_token"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    g = parser.getgroup("sora-conformance", "Sora recording conformance")
-    g.addoption("--sora-api-url", help="target API URL (env TEST_API_URL); none: the embedded emulator")
-    g.addoption("--sora-signaling-url", help="target signaling URL(s), comma-separated (env TEST_SIGNALING_URLS)")
-    g.addoption("--channel-prefix", help="prefix of every channel the run uses (env TEST_CHANNEL_ID_PREFIX)")
-    g.addoption("--webhook-listen", metavar="HOST:PORT", help="where the webhook capture server listens")
-    g.addoption("--archive-dir", help="the target's archive_dir as mounted here (enables file checks)")
-    g.addoption("--target-profile", metavar="FILE", help="what the target offers (fixtures/profiles/*.yaml)")
-    g.addoption("--timeout-multiplier", type=float, default=1.0, help="scale every timeout")
-    # --strict is pytest's own switch (strict markers, config...); the harness reads it too: with it, should /
-    # info / inferred checks fail as well.
-    g.addoption("--expectations", metavar="FILE", help="known failures of this target, with reasons")
-    g.addoption("--forward-webhooks", metavar="URL",
-                help="relay webhooks of other channels to this receiver ({endpoint} = session/event/auth)")
-    g.addoption("--allow-foreign-channels", action="store_true",
-                help="answer other channels' auth webhooks 'allowed' (default: denied unless --forward-webhooks)")
-    g.addoption("--webhook-max-body", metavar="SIZE", help="larger webhook bodies get 413 (default 4MiB)")
-    g.addoption("--api-header", action="append", default=[], metavar="'Name: value'", help="extra API header")
-    g.addoption("--emulator-fault", action="append", default=[], metavar="NAME", help="embedded emulator fault")
-    g.addoption("--emulator-session-updated-interval", type=float, metavar="SECONDS",
-                help="embedded emulator: seconds between session.updated webhooks (default 60, as Sora)")
-    g.addoption("--clause", action="append", default=[], metavar="ID", help="run only the tests of these clauses")
+    add_options(parser)
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "clause(*ids): catalogue clause IDs a test checks")
     config.addinivalue_line("markers", "needs(*capabilities): target capabilities a test needs beyond its clauses'")
-    names = ("sora_api_url", "sora_signaling_url", "channel_prefix", "webhook_listen", "archive_dir",
-             "target_profile", "timeout_multiplier", "strict", "expectations", "forward_webhooks", "api_header",
-             "emulator_fault", "clause", "allow_foreign_channels", "webhook_max_body",
-             "emulator_session_updated_interval")
-    options = {name: config.getoption(name) for name in names}
     try:
-        harness = build_config(options)
+        harness = build_config(option_values(config))
         config.stash[PROFILE] = resolve_profile(harness)
         config.stash[EXPECTATIONS] = load_expectations(harness.expectations_path)
         for clause in harness.clauses:
