@@ -26,6 +26,7 @@ class EmulatorConfig:
     recording_max_expire_time: int = 86400
     recording_max_split_duration: int = 86400
     webhook_timeout: float = 5.0
+    api_read_timeout: float = 5.0  # an API request's head, then its body, must each arrive within this
     ping_interval: float = 5.0
     faults: frozenset[str] = field(default_factory=frozenset)
 
