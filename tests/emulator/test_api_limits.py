@@ -1,7 +1,9 @@
 """The API is a server facing any client: read deadlines, and a JSON 4xx for what it cannot or will not read."""
 import http.client
 import json
+import logging
 import socket
+import struct
 import time
 
 import requests
@@ -65,3 +67,17 @@ def test_body_over_the_limit_is_answered_413(emulator):
     for answer in (declared, chunked):
         assert answer.status_code == 413 and answer.json()["error_type"]
     assert requests.post(emulator.api_url, headers=headers, json={}, timeout=5).status_code == 200
+
+
+def test_dropped_connections_print_no_tracebacks(make_emulator, caplog, capfd):
+    caplog.set_level(logging.INFO)
+    emulator = make_emulator()
+    for number in range(90):
+        with socket.create_connection(("127.0.0.1", emulator.api_port)) as sock:
+            sock.sendall([HEAD[:20], HEAD, HEAD + b"Content-Length: 100\r\n\r\n{"][number % 3])
+            if number % 2:  # reset rather than close
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    assert exchange(emulator.api_port, HEAD + b"Content-Length: 2\r\n\r\n{}")[0] == 200
+    emulator.stop()
+    assert [r.getMessage() for r in caplog.records if r.exc_info or r.levelno >= logging.WARNING] == []
+    assert "Traceback" not in capfd.readouterr().err
