@@ -90,11 +90,13 @@ class _JsonErrorHandler(web.RequestHandler):
         else:  # a bug of ours: still a 4xx with a reason, never a 500
             reason = f"{type(exc).__name__}: {exc}" if exc is not None else (message or f"HTTP {status}")
             log.error("API request failed: %s", reason)
-            status, body = 400, {"error_type": "INTERNAL-ERROR", "message": reason}
+            return _answer(400, {"error_type": "INTERNAL-ERROR", "message": reason}, close=True)
         log.info("API answered %d to %s: %s", status, request.remote, body["message"][:200])
         return _answer(status, body, close=True)
 
 
 class _JsonErrorServer(web.Server):
+    """web.Server making our handler: aiohttp offers no other hook for the answers to unparsable requests."""
+
     def __call__(self) -> web.RequestHandler:
         return _JsonErrorHandler(self, loop=self._loop, **self._kwargs)
