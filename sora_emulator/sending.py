@@ -56,3 +56,4 @@ class Sending:
         if self._outbox is not None and self._task is not None:
             self._outbox.put_nowait(None)  # what is queued still goes out, then the sender ends
             await asyncio.gather(self._task, return_exceptions=True)
+        await self._sender.close()
