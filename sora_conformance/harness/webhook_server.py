@@ -90,9 +90,6 @@ class WebhookServer:
             self._thread.join(READ_TIMEOUT)
             self._thread = None
 
-    def is_running(self) -> bool:
-        return self._server is not None
-
     def read_body(self, request: Request) -> bytes:
         """The whole body, or RequestEntityTooLarge (413): a chunked body is cut at the limit by werkzeug
         rather than refused, hence the limit + 1 and the length check."""

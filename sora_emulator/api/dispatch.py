@@ -33,6 +33,8 @@ async def dispatch(ctx: Context, path: str, headers: dict[str, str], raw: bytes)
     """The API seam: an API-answer fault answers here instead of the handler; refusal faults change any 4xx."""
     app = ctx.app
     target = headers.get("x-sora-target", "")
+    if path != "/" and path not in CONTROL:
+        return 404, {"error_type": "NOT-FOUND", "message": f"no control endpoint {path}"}
 
     async def handle(body: dict[str, Any]) -> tuple[int, Any]:
         if path in CONTROL:

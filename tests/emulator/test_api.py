@@ -56,3 +56,11 @@ def test_server_keeps_serving_after_a_truncated_request(emulator):
     with socket.create_connection(("127.0.0.1", emulator.api_port)) as raw:
         raw.sendall(b"POST / HTTP/1.1\r\nContent-Length: 100\r\n\r\n{")
     assert post(emulator, "Sora_20231220.ListSessions", b"{}").status_code == 200
+
+
+def test_faults_cannot_be_switched_on_over_http(emulator):
+    """Faults are chosen at start: no unauthenticated control endpoint changes how the emulator behaves."""
+    answer = requests.post(emulator.api_url + "control/faults", json={"faults": ["refusal-as-server-error"]},
+                           timeout=5)
+    assert answer.status_code == 404
+    assert post(emulator, "Sora_20231220.Nothing", b"{}").status_code == 400  # still a 4xx refusal, not a 500
