@@ -81,6 +81,14 @@ _CATALOGUE = [
     Fault("legacy-blocks-session-recording", "MIXED-CHANNELS",
           "a legacy recording on one channel refuses session recordings on every other channel"),
     Fault("legacy-api-disabled", "CONF-LEGACY-ENABLE", "legacy_recording = true does not enable the legacy API"),
+    Fault("archive-media-swapped", "MEDIA-OWN-CONTENT",
+          "two connections' media are written into each other's archive files"),
+    Fault("archive-media-blank", "MEDIA-OWN-CONTENT", "archives hold black video and silent audio"),
+    Fault("archive-truncated", "MEDIA-DURATION", "archive media files are cut off half-way, as a crash leaves them"),
+    Fault("split-archive-gap", "MEDIA-SPLIT-CONTIGUOUS",
+          "every split archive after the first loses its first 0.6 s: the pieces leave gaps between them"),
+    Fault("blocked-media-mixed", "MEDIA-BLOCKED-ABSENT",
+          "a recording_block connection's media is mixed into the other connections' archives"),
 ]
 
 FAULTS: dict[str, Fault] = {fault.name: fault for fault in _CATALOGUE}

@@ -1,8 +1,8 @@
-"""Recording files on disk: playable WebM media and the JSON beside it, written atomically.
+"""Recording files on disk: WebM media and the JSON beside it, written atomically.
 
-Media is synthesised with PyAV from the recorded interval (not from received RTP): what the clauses and
-the file consumers (hisui, sora-archive-uploader) care about is that the file exists, plays, and lasts as
-long as the JSON says.
+The media is what the connection sent, written while the archive was open (`media.writer.ArchiveMedia`);
+finalising closes those files and writes the JSON. Grey frames lasting the interval are synthesised only
+when nothing was received to write (an archive opened without a live peer, e.g. in unit tests).
 """
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ import numpy as np
 
 from . import payloads
 from .faults import Faults
+from .media.writer import ArchiveMedia, Layout
 from .state import Archive, Recording
 
 FPS = 5
@@ -49,6 +50,11 @@ def write_webm(path: Path, seconds: float) -> int:
     return path.stat().st_size
 
 
+def media_file(path: Path, seconds: float) -> int:
+    """The size of the media written at `path`, synthesised first if nothing was received for it."""
+    return path.stat().st_size if path.is_file() else write_webm(path, seconds)
+
+
 @dataclass
 class WrittenArchive:
     """What finalising one connection's archive produced: the report entry and the webhooks to send."""
@@ -67,10 +73,21 @@ class Recorder:
         path.mkdir(parents=True, exist_ok=True)
         return path
 
-    def finalise_archive(self, rec: Recording, archive: Archive) -> WrittenArchive:
-        """Blocking (PyAV): call from a worker thread."""
+    def media_layouts(self, rec: Recording, cid: str) -> list[Layout]:
+        """The media files of a connection's archive, as `finalise_archive` names them."""
+        layouts = []
+        if rec.params.split_only and rec.params.split_duration:
+            layouts.append(Layout(lambda index: f"split-archive-{cid}_{index:04d}", float(rec.params.split_duration)))
+        if not rec.params.split_only or self.faults.on("split-only-writes-single"):
+            layouts.append(Layout(lambda _: f"archive-{cid}"))
+        return layouts
+
+    def finalise_archive(self, rec: Recording, archive: Archive, media: ArchiveMedia | None = None) -> WrittenArchive:
+        """Blocking (PyAV): call from a worker thread. `media` is the writer of what the connection sent."""
         directory = self.directory(rec)
         stop = archive.stop_time if archive.stop_time is not None else archive.start_time
+        if media is not None:
+            media.close(stop)
         cid = archive.connection.connection_id
         write_files = not self.faults.on("no-files")
         events: list[tuple[str, dict[str, Any]]] = []
@@ -79,7 +96,7 @@ class Recorder:
             split_last = self._write_splits(rec, archive, directory, stop, write_files, events)
         if not rec.params.split_only or self.faults.on("split-only-writes-single"):
             stem = f"archive-{cid}"
-            size = write_webm(directory / f"{stem}.webm", stop - archive.start_time) if write_files else 0
+            size = media_file(directory / f"{stem}.webm", stop - archive.start_time) if write_files else 0
             if write_files and self.faults.on("archive-in-two-formats"):
                 shutil.copyfile(directory / f"{stem}.webm", directory / f"{stem}.mp4")
             body = payloads.archive_file(rec, archive, directory, stem, archive.start_time, stop, size)
@@ -102,7 +119,7 @@ class Recorder:
             index += 1
             piece_stop = min(stop, start + duration)
             stem = f"split-archive-{cid}_{index:04d}"
-            size = write_webm(directory / f"{stem}.webm", piece_stop - start) if write_files else 0
+            size = media_file(directory / f"{stem}.webm", piece_stop - start) if write_files else 0
             body = payloads.archive_file(rec, archive, directory, stem, start, piece_stop, size) | {
                 "split_index": f"{index:04d}"}
             if write_files:
