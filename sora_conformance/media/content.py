@@ -127,7 +127,7 @@ def tone_matches(content: MediaContent, sig: Signature) -> bool:
 
 
 def _near(colour: tuple[int, int, int], target: tuple[int, int, int]) -> bool:
-    return sum((a - b) ** 2 for a, b in zip(colour, target)) <= COLOUR_DISTANCE**2
+    return sum((a - b) ** 2 for a, b in zip(colour, target, strict=True)) <= COLOUR_DISTANCE**2
 
 
 def _snap(colour: tuple[int, ...]) -> tuple[int, int, int]:
