@@ -141,9 +141,12 @@ class ArchiveMedia:
     # --- files out ------------------------------------------------------------------------------
     def _finish(self, piece: _Piece) -> None:
         if piece.container is None and self._last_video is not None and self.has_video:
-            # Nothing arrived within this piece (a short tail): it holds the connection's last picture.
-            self._open(piece, self._last_video)
-            self._encode_video(piece, self._last_video, piece.start)
+            # No video arrived within this piece (a short tail): it holds the connection's last picture.
+            self._encode(piece, "video", self._last_video, piece.start)
+        elif piece.container is None and piece.pending_audio:  # the video never came: the audio alone
+            self._open(piece, None)
+            for held, at in piece.pending_audio:
+                self._encode_audio(piece, held, at)
         if piece.container is None:
             return
         for stream in (piece.video, piece.audio):

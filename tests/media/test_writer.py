@@ -4,7 +4,7 @@ from sora_conformance.media.content import read_media, tone_matches
 from sora_emulator.faults import Faults
 from sora_emulator.media.writer import ArchiveMedia, Layout
 
-from .conftest import FakeClock, feed
+from .conftest import FakeClock, audio, feed
 
 
 def writer(tmp_path, clock, *layouts, faults=()):
@@ -83,3 +83,14 @@ def test_fault_split_gap_starts_later_pieces_late(tmp_path, red):
     first, second = (read_media(tmp_path / f"split-C_{i:04d}.webm") for i in (1, 2))
     assert first.start is not None and first.start < 0.05
     assert second.start is not None and second.start >= 0.55
+
+
+def test_audio_alone_is_written_when_the_video_never_comes(tmp_path, red):
+    clock = FakeClock()
+    media = writer(tmp_path, clock)
+    for _ in range(25):
+        media.write("audio", audio(red.tone_hz))
+        clock.now += 0.02
+    media.close(clock())
+    content = read_media(tmp_path / "archive-C.webm")
+    assert not content.colours and tone_matches(content, red)
