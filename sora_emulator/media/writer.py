@@ -112,7 +112,7 @@ class ArchiveMedia:
             piece.video.width, piece.video.height = first_video.width, first_video.height
             piece.video.pix_fmt = "yuv420p"
             piece.video.codec_context.time_base = MS
-            piece.video.options = {"deadline": "realtime", "cpu-used": "8"}
+            piece.video.options = {"deadline": "realtime", "cpu-used": "16", "threads": "1"}  # cheapest VP8
         if self.has_audio:
             piece.audio = piece.container.add_stream("libopus", rate=AUDIO_RATE)
             piece.audio.layout = "stereo"
