@@ -86,7 +86,7 @@ _CATALOGUE = [
     Fault("archive-media-blank", "MEDIA-OWN-CONTENT", "archives hold black video and silent audio"),
     Fault("archive-truncated", "MEDIA-DURATION", "archive media files are cut off half-way, as a crash leaves them"),
     Fault("split-archive-gap", "MEDIA-SPLIT-CONTIGUOUS",
-          "every split archive after the first loses its first 0.6 s: the pieces leave gaps between them"),
+          "every split archive stops 0.6 s before its interval ends: gaps between consecutive pieces"),
     Fault("blocked-media-mixed", "MEDIA-BLOCKED-ABSENT",
           "a recording_block connection's media is mixed into the other connections' archives"),
 ]

@@ -24,7 +24,7 @@ from ..faults import Faults
 MS = fractions.Fraction(1, 1000)
 AUDIO_RATE = 48000
 PENDING_AUDIO_MAX = 100  # 2 s of 20 ms frames held while the first video frame is awaited
-GAP = 0.6  # seconds of media the split-archive-gap fault loses at the start of every piece but the first
+GAP = 0.6  # seconds of media the split-archive-gap fault loses at the end of every split piece
 
 
 @dataclass(frozen=True)
@@ -87,7 +87,7 @@ class ArchiveMedia:
                     self._finish(self._new_piece(layout, skipped))
             current = (index, self._new_piece(layout, index))
             self._pieces[number] = current
-        if index > 1 and self.faults.on("split-archive-gap") and now - current[1].start < GAP:
+        if layout.split and self.faults.on("split-archive-gap") and now - current[1].start >= layout.split - GAP:
             return None
         return current[1]
 

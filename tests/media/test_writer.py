@@ -75,14 +75,14 @@ def test_fault_truncated_leaves_a_file_cut_short(tmp_path, red):
     assert content.span < 1.5
 
 
-def test_fault_split_gap_starts_later_pieces_late(tmp_path, red):
+def test_fault_split_gap_ends_every_piece_early(tmp_path, red):
     clock = FakeClock()
     media = writer(tmp_path, clock, Layout(lambda i: f"split-C_{i:04d}", 1.0), faults=["split-archive-gap"])
-    feed(media, clock, 2.0, red)
+    feed(media, clock, 1.3, red)
     media.close(clock())
-    first, second = (read_media(tmp_path / f"split-C_{i:04d}.webm") for i in (1, 2))
-    assert first.start is not None and first.start < 0.05
-    assert second.start is not None and second.start >= 0.55
+    first, tail = (read_media(tmp_path / f"split-C_{i:04d}.webm") for i in (1, 2))
+    assert first.end is not None and first.end <= 0.55  # ~0.6 s missing before the next piece starts
+    assert tail.start is not None and tail.start < 0.05
 
 
 def test_audio_alone_is_written_when_the_video_never_comes(tmp_path, red):
