@@ -27,6 +27,7 @@ class EmulatorConfig:
     recording_max_split_duration: int = 86400
     webhook_timeout: float = 5.0
     session_updated_webhook_interval: float = 60.0  # seconds between session.updated (Sora: 60); 0: none
+    api_read_timeout: float = 5.0  # an API request's head, then its body, must each arrive within this
     ping_interval: float = 5.0
     faults: frozenset[str] = field(default_factory=frozenset)
 

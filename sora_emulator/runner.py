@@ -59,7 +59,8 @@ class Emulator:
         self.app.signaling = self._signaling
         context = Context(self.app)
         self._api = ApiServer(self.config.host, self.config.api_port,
-                              lambda path, headers, body: dispatch(context, path, headers, body))
+                              lambda path, headers, body: dispatch(context, path, headers, body),
+                              read_timeout=self.config.api_read_timeout)
         self.api_port = await self._api.start()
         self.signaling_port = await self._signaling.start()
 
@@ -80,6 +81,12 @@ class Emulator:
             await self._api.stop()
         if self.app is not None:
             await self.app.close()
+        # What the libraries leave behind (the handler of a client that never finished its request) ends
+        # here, before the loop stops, rather than being destroyed pending.
+        leftovers = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
+        for task in leftovers:
+            task.cancel()
+        await asyncio.gather(*leftovers, return_exceptions=True)
 
     def set_faults(self, names: list[str]) -> None:
         from .api.handlers import control_faults

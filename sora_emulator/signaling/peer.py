@@ -10,6 +10,7 @@ from aiortc.mediastreams import AudioStreamTrack, VideoStreamTrack
 from aiortc.sdp import candidate_from_sdp
 
 from ..media import tap
+from .messages import BadMessage
 
 tap.install()
 
@@ -52,14 +53,19 @@ class Peer:
         return {t.kind: t.mid for t in self._pc.getTransceivers() if t.mid is not None}
 
     async def set_answer(self, sdp: str) -> None:
-        await self._pc.setRemoteDescription(RTCSessionDescription(sdp=sdp, type="answer"))
+        try:
+            await self._pc.setRemoteDescription(RTCSessionDescription(sdp=sdp, type="answer"))
+        except Exception as exc:  # aiortc fails in many ways on a bad SDP; each is the client's error
+            raise BadMessage(f"answer SDP rejected ({type(exc).__name__})") from None
 
     async def add_candidate(self, line: str) -> None:
+        if not line:
+            return  # end of candidates
         text = line.split(":", 1)[1] if line.startswith("candidate:") else line
         try:
             candidate = candidate_from_sdp(text)
-        except (ValueError, IndexError):
-            return
+        except Exception:  # the parser indexes and converts fields without checking them first
+            raise BadMessage("candidate is not an ICE candidate line") from None
         # The SDK sends no sdpMid; with BUNDLE every candidate belongs to the first transport.
         candidate.sdpMid = self._pc.getTransceivers()[0].mid
         candidate.sdpMLineIndex = 0
