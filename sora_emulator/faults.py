@@ -84,6 +84,7 @@ _CATALOGUE = [
     Fault("archive-media-swapped", "MEDIA-OWN-CONTENT",
           "two connections' media are written into each other's archive files"),
     Fault("archive-media-blank", "MEDIA-OWN-CONTENT", "archives hold black video and silent audio"),
+    Fault("archive-audio-silent", "MEDIA-AUDIO-TONE", "archives hold the connection's video but silent audio"),
     Fault("archive-truncated", "MEDIA-DURATION", "archive media files are cut off half-way, as a crash leaves them"),
     Fault("split-archive-gap", "MEDIA-SPLIT-CONTIGUOUS",
           "every split archive stops 0.6 s before its interval ends: gaps between consecutive pieces"),

@@ -68,7 +68,7 @@ class ArchiveMedia:
         with self._lock:
             if self._closed:
                 return
-            if self.faults.on("archive-media-blank"):
+            if self.faults.on("archive-media-blank") or (kind == "audio" and self.faults.on("archive-audio-silent")):
                 frame = _blank(kind, frame)
             if kind == "video":
                 self._last_video = frame

@@ -66,6 +66,15 @@ def test_fault_blank_writes_black_and_silence(tmp_path, red):
     assert content.share(red) == 0.0 and content.tone_hz is None and content.colours[0] == (0, 0, 0)
 
 
+def test_fault_silent_keeps_the_video(tmp_path, red):
+    clock = FakeClock()
+    media = writer(tmp_path, clock, faults=["archive-audio-silent"])
+    feed(media, clock, 1.0, red)
+    media.close(clock())
+    content = read_media(tmp_path / "archive-C.webm")
+    assert content.share(red) == 1.0 and content.tone_hz is None
+
+
 def test_fault_truncated_leaves_a_file_cut_short(tmp_path, red):
     clock = FakeClock()
     media = writer(tmp_path, clock, faults=["archive-truncated"])
