@@ -12,12 +12,17 @@ def writer(tmp_path, clock, *layouts, faults=()):
     return ArchiveMedia(tmp_path, list(layouts), clock(), True, True, Faults(faults), clock)
 
 
-def test_single_archive_holds_the_received_media_for_its_interval(tmp_path, red):
+def single_archive(tmp_path, sig, seconds, *faults):
+    """`seconds` of `sig`'s media written as one archive, read back."""
     clock = FakeClock()
-    media = writer(tmp_path, clock)
-    feed(media, clock, 2.0, red)
+    media = writer(tmp_path, clock, faults=faults)
+    feed(media, clock, seconds, sig)
     media.close(clock())
-    content = read_media(tmp_path / "archive-C.webm")
+    return read_media(tmp_path / "archive-C.webm")
+
+
+def test_single_archive_holds_the_received_media_for_its_interval(tmp_path, red):
+    content = single_archive(tmp_path, red, 2.0)
     assert content.error is None
     assert content.share(red) == 1.0 and len(content.colours) == 20
     assert tone_matches(content, red)
@@ -58,29 +63,17 @@ def test_nothing_is_written_after_close(tmp_path, red):
 
 
 def test_fault_blank_writes_black_and_silence(tmp_path, red):
-    clock = FakeClock()
-    media = writer(tmp_path, clock, faults=["archive-media-blank"])
-    feed(media, clock, 1.0, red)
-    media.close(clock())
-    content = read_media(tmp_path / "archive-C.webm")
+    content = single_archive(tmp_path, red, 1.0, "archive-media-blank")
     assert content.share(red) == 0.0 and content.tone_hz is None and content.colours[0] == (0, 0, 0)
 
 
 def test_fault_silent_keeps_the_video(tmp_path, red):
-    clock = FakeClock()
-    media = writer(tmp_path, clock, faults=["archive-audio-silent"])
-    feed(media, clock, 1.0, red)
-    media.close(clock())
-    content = read_media(tmp_path / "archive-C.webm")
+    content = single_archive(tmp_path, red, 1.0, "archive-audio-silent")
     assert content.share(red) == 1.0 and content.tone_hz is None
 
 
 def test_fault_truncated_leaves_a_file_cut_short(tmp_path, red):
-    clock = FakeClock()
-    media = writer(tmp_path, clock, faults=["archive-truncated"])
-    feed(media, clock, 2.0, red)
-    media.close(clock())
-    content = read_media(tmp_path / "archive-C.webm")
+    content = single_archive(tmp_path, red, 2.0, "archive-truncated")
     assert content.span < 1.5
 
 
