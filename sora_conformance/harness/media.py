@@ -4,11 +4,26 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from ..media.content import MediaContent, read_media
 from .archive import ArchiveDir
 from .verdict import ClauseFailure
+
+
+@dataclass(frozen=True)
+class Interval:
+    """What a file's JSON says it covers, in seconds, and how finely it says it: start_timestamp /
+    stop_timestamp (ms), else start_time_offset / stop_time_offset (whole seconds, as hisui reads them)."""
+
+    start: float
+    stop: float
+    resolution: float
+
+    @property
+    def seconds(self) -> float:
+        return self.stop - self.start
 
 
 @dataclass
@@ -22,14 +37,14 @@ class RecordedFile:
     def name(self) -> str:
         return self.content.name
 
-    def interval(self) -> tuple[float, float] | None:
-        """(start, stop) in epoch seconds as the JSON states them (start_timestamp / stop_timestamp)."""
+    def interval(self) -> Interval | None:
         start, stop = _epoch(self.meta.get("start_timestamp")), _epoch(self.meta.get("stop_timestamp"))
-        return (start, stop) if start is not None and stop is not None else None
-
-    def seconds(self) -> float | None:
-        interval = self.interval()
-        return interval[1] - interval[0] if interval else None
+        if start is not None and stop is not None:
+            return Interval(start, stop, 0.001)
+        start_offset, stop_offset = self.meta.get("start_time_offset"), self.meta.get("stop_time_offset")
+        if isinstance(start_offset, int) and isinstance(stop_offset, int):
+            return Interval(float(start_offset), float(stop_offset), 1.0)
+        return None
 
 
 def connection_media(archive: ArchiveDir, recording_id: str, connection_id: str, clause: str,
@@ -45,13 +60,23 @@ def connection_media(archive: ArchiveDir, recording_id: str, connection_id: str,
     found = []
     for name in sorted(metas):
         meta = archive.read_json(directory / name)
-        media = meta.get("filename") if isinstance(meta, dict) else None
-        if not isinstance(media, str) or "/" in media or not (directory / media).is_file():
-            raise ClauseFailure(clause, f"{name} names no media file in the directory", "its media file", media)
+        media = _media_name(meta, directory, name.removesuffix(".json"))
+        if media is None:
+            raise ClauseFailure(clause, f"{name} names no media file in the directory", "its media file",
+                                meta.get("filename") if isinstance(meta, dict) else meta)
         content = read_media(directory / media)
         evidence(f"media {media}", content.summary())
         found.append(RecordedFile(meta, content))
     return found
+
+
+def _media_name(meta: Any, directory: Path, stem: str) -> str | None:
+    """The media file the JSON names (`filename`), else the one beside it with its stem."""
+    if not isinstance(meta, dict):
+        return None
+    named = meta.get("filename")
+    candidates = [named] if named is not None else [f"{stem}.webm", f"{stem}.mp4"]
+    return next((c for c in candidates if isinstance(c, str) and "/" not in c and (directory / c).is_file()), None)
 
 
 def _epoch(value: Any) -> float | None:

@@ -24,9 +24,9 @@ def test_a_connection_without_files_fails_the_clause(tmp_path):
     assert failure.value.clause == CLAUSE
 
 
-@pytest.mark.parametrize("filename", [None, "../escape.webm", "missing.webm"])
+@pytest.mark.parametrize("filename", [None, 7, "../escape.webm", "missing.webm"])
 def test_a_json_naming_no_media_file_fails_the_clause(tmp_path, filename):
-    files = {"archive-CID.json": {"connection_id": "CID", "filename": filename}}
+    files = {"archive-CID.json": {"connection_id": "CID"} | ({"filename": filename} if filename else {})}
     with pytest.raises(ClauseFailure, match="names no media file"):
         connection_media(archive(tmp_path, files), "REC", "CID", CLAUSE, lambda *a: None)
 
@@ -39,4 +39,13 @@ def test_split_pieces_come_in_index_order_with_their_intervals(tmp_path):
     files |= {f"split-archive-CID_{i:04d}.webm": "not media" for i in (1, 2)}
     pieces = connection_media(archive(tmp_path, files), "REC", "CID", CLAUSE, lambda *a: None)
     assert [p.name for p in pieces] == ["split-archive-CID_0001.webm", "split-archive-CID_0002.webm"]
-    assert pieces[0].seconds() == 1.0 and pieces[0].content.error
+    assert pieces[0].interval().seconds == 1.0 and pieces[0].interval().resolution == 0.001
+    assert pieces[0].content.error
+
+
+def test_a_json_without_filename_or_timestamps_as_hisui_reads_it(tmp_path):
+    files = {"archive-CID.json": {"connection_id": "CID", "start_time_offset": 2, "stop_time_offset": 5},
+             "archive-CID.mp4": "not media"}
+    [found] = connection_media(archive(tmp_path, files), "REC", "CID", CLAUSE, lambda *a: None)
+    assert found.name == "archive-CID.mp4"
+    assert (found.interval().seconds, found.interval().resolution) == (3.0, 1.0)
