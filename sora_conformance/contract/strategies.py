@@ -157,7 +157,8 @@ class SchemaStrategies:
         strategy = st.fixed_dictionaries(fixed, optional=optional)
         if depth > self.extra_keys_depth or node.get("additionalProperties") is False:
             return strategy
-        extra = st.dictionaries(TEXT.filter(lambda k: k not in known), JSON_SCALARS, max_size=2)
+        names = st.text(st.characters(codec="utf-8"), min_size=1, max_size=20).filter(lambda k: k not in known)
+        extra = st.dictionaries(names, JSON_SCALARS, max_size=2)
         return st.tuples(strategy, extra).map(lambda pair: {**pair[0], **pair[1]})
 
 

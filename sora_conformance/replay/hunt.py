@@ -3,17 +3,20 @@ every distinct way the receiver fails (webhook type x failure kind) is shrunk to
 from __future__ import annotations
 
 import functools
+import os
 import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from hypothesis import HealthCheck, Phase, Verbosity, given, settings
 from hypothesis import seed as hypothesis_seed
+from hypothesis.configuration import set_hypothesis_home_dir
 from hypothesis.errors import FlakyFailure
 
-from ..contract.generate import edges_of, payloads
+from ..contract.generate import edges_of, payload_strategy
 from ..contract.validator import validate
 from .receiver import Answer, Receiver, judge
 
@@ -60,13 +63,25 @@ class Tally:
         return self.posted / max(time.monotonic() - self.started, 1e-9)
 
 
+def keep_hypothesis_out_of_cwd() -> None:
+    """Hypothesis caches into ./.hypothesis by default: the user's working directory is not ours to litter."""
+    if not os.environ.get("HYPOTHESIS_STORAGE_DIRECTORY"):
+        cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+        set_hypothesis_home_dir(str(cache / "sora-conformance" / "hypothesis"))
+
+
+def shares(count: int, types: list[str]) -> dict[str, int]:
+    """`count` spread evenly over the types, in order (Hypothesis's one_of would favour some types)."""
+    return {kind: count // len(types) + (1 if i < count % len(types) else 0) for i, kind in enumerate(types)}
+
+
 def hunt(receiver: Receiver, types: list[str], count: int, seed: int,
          on_post: Callable[[Tally], None] = lambda tally: None) -> tuple[list[ReceiverFailed], Tally]:
     """Post `count` generated payloads (plus the shrinking attempts); the smallest failing one per bug."""
+    keep_hypothesis_out_of_cwd()
     tally = Tally()
 
-    def check(case: tuple[str, Any]) -> None:
-        kind, payload = case
+    def check(kind: str, payload: Any) -> None:
         violations = validate(payload, kind)
         if violations:
             raise GeneratedInvalid(kind, payload, str(violations[0]))
@@ -80,15 +95,27 @@ def hunt(receiver: Receiver, types: list[str], count: int, seed: int,
             tally.failing.add(kind)
             raise failure_class(kind, failure_key(reason))(kind, payload, answer, reason)
 
+    failures: list[ReceiverFailed] = []
+    for kind, share in shares(count, types).items():
+        if share:
+            failures += search(kind, share, seed, check)
+    return failures, tally
+
+
+def search(kind: str, count: int, seed: int, check: Callable[[str, Any], None]) -> list[ReceiverFailed]:
+    """One Hypothesis run over one webhook type."""
     options = settings(max_examples=count, database=None, deadline=None, derandomize=False,
                        suppress_health_check=list(HealthCheck), report_multiple_bugs=True,
                        phases=[Phase.generate, Phase.shrink], verbosity=Verbosity.quiet, print_blob=False)
-    search = hypothesis_seed(seed)(options(given(payloads(types))(check)))
+    def post(payload: Any) -> None:
+        check(kind, payload)
+
+    run = hypothesis_seed(seed)(options(given(payload_strategy(kind))(post)))
     try:
-        search()
+        run()
     except (ReceiverFailed, BaseExceptionGroup) as found:
-        return collect(found), tally
-    return [], tally
+        return collect(found)
+    return []
 
 
 def collect(found: BaseException, flaky: bool = False) -> list[ReceiverFailed]:

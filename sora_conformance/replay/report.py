@@ -33,9 +33,9 @@ class NegativeResult:
 class Progress:
     """One line on stderr, rewritten in place on a terminal; silent when stderr is a file or a pipe."""
 
-    def __init__(self, total: int, stream: TextIO = sys.stderr) -> None:
-        self.total, self.stream = total, stream
-        self.live = stream.isatty()
+    def __init__(self, total: int, stream: TextIO | None = None) -> None:
+        self.total, self.stream = total, stream or sys.stderr
+        self.live = self.stream.isatty()
         self.shown = 0.0
 
     def __call__(self, tally: Tally) -> None:
@@ -54,8 +54,9 @@ class Progress:
 
 
 def reproduction(args: Any, types: list[str]) -> str:
-    words = ["sora-conformance", "replay", "--to", args.to, "--generate", str(args.generate), "--seed", str(args.seed),
-             "--types", ",".join(types)]
+    words = ["sora-conformance", "replay", "--to", args.to, "--generate", str(args.generate), "--seed", str(args.seed)]
+    if args.types:
+        words += ["--types", ",".join(types)]
     if args.timeout != 10.0:
         words += ["--timeout", f"{args.timeout:g}"]
     return shlex.join(words)
