@@ -7,6 +7,7 @@ asserts nothing. `python bench/bench_replay.py [N]`
 from __future__ import annotations
 
 import json
+import os
 import socket
 import subprocess
 import sys
@@ -16,8 +17,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from hypothesis import HealthCheck, given, settings
 from hypothesis import seed as hypothesis_seed
 
-from sora_conformance.contract.generate import TYPES, payloads
-from sora_conformance.replay.hunt import hunt
+from sora_conformance.contract.generate import TYPES, payload_strategy
+from sora_conformance.replay.hunt import hunt, shares
 from sora_conformance.replay.receiver import Receiver
 
 SEEDS = (1, 2, 3)
@@ -60,18 +61,24 @@ def wait_listening(port: int, deadline: float) -> None:
     raise SystemExit(f"the bench receiver did not listen on {port} within 10 s")
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process (Linux /proc), to tell our cost from the machine's load."""
+    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def generation_only(count: int, seed: int) -> float:
+    """The same runs as replay (one per type, N shared evenly) without validating or posting."""
     drawn = 0
 
-    @hypothesis_seed(seed)
-    @settings(max_examples=count, database=None, deadline=None, suppress_health_check=list(HealthCheck))
-    @given(payloads(TYPES))
-    def draw(case: object) -> None:
+    def draw(payload: object) -> None:
         nonlocal drawn
         drawn += 1
 
     started = time.perf_counter()
-    draw()
+    for kind, share in shares(count, TYPES).items():
+        options = settings(max_examples=share, database=None, deadline=None, suppress_health_check=list(HealthCheck))
+        hypothesis_seed(seed)(options(given(payload_strategy(kind))(draw)))()
     return drawn / (time.perf_counter() - started)
 
 
@@ -87,12 +94,16 @@ def main() -> None:
         receiver = Receiver(f"http://127.0.0.1:{port}/hooks", timeout=10)
         generation_only(50, 0)  # warm-up: strategies compiled, schemas loaded
         print(f"replay --generate {count}, all {len(TYPES)} types, receiver in its own process")
+        print(f"  load average before: {os.getloadavg()[0]:.2f} (2 cores; other work slows the wall figure)")
         for seed in SEEDS:
-            started = time.perf_counter()
+            started, cpu, child_cpu = time.perf_counter(), time.process_time(), cpu_seconds(child.pid)
             failures, tally = hunt(receiver, TYPES, count, seed)
             elapsed = time.perf_counter() - started
+            ours = (time.process_time() - cpu) / tally.posted * 1000
+            theirs = (cpu_seconds(child.pid) - child_cpu) / tally.posted * 1000
             print(f"  seed {seed}: {tally.posted} generated + validated + posted in {elapsed:.1f} s = "
-                  f"{tally.posted / elapsed:,.0f} payloads/s ({len(failures)} failures)")
+                  f"{tally.posted / elapsed:,.0f} payloads/s wall ({len(failures)} failures); CPU per payload "
+                  f"{ours:.2f} ms replay + {theirs:.2f} ms receiver = {1000 / (ours + theirs):,.0f}/s on free cores")
         for seed in SEEDS:
             print(f"  seed {seed}: generation alone {generation_only(count, seed):,.0f} payloads/s")
     finally:

@@ -22,7 +22,8 @@ from ..contract.generate import TYPES
 from ..contract.paths import fixtures_dir
 from . import replay_generated
 
-HELP = "post valid example webhooks (session.created, recording.*, archive.*) to your receiver"
+HELP = ("post webhooks to your receiver: the valid examples, or with --generate N payloads generated from the "
+        "contract, failures shrunk")
 DEFAULT_TYPES = ["session.created", "session.destroyed", "recording.started", "recording.report", "archive.started",
                  "archive.available", "split-archive.available", "split-archive.end"]
 HEADER = {"session.created": "session", "session.destroyed": "session", "recording.started": "session",
