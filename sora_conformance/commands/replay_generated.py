@@ -73,6 +73,8 @@ def run(args: argparse.Namespace) -> int:
     print_edges(tally, types, out)
     if negative_results:
         print_negatives(negative_results, out)
+    elif args.negative:
+        print("--negative: breakers exist for recording.started / recording.report only, none among --types", file=out)
     if args.junit:
         write_junit(args.junit, types, failures, tally, negative_results, args.seed)
     failing = sorted({f.kind for f in failures})

@@ -211,3 +211,65 @@ def test_an_unreachable_receiver_exits_2(capsys, unused_tcp_port_factory=None):
     assert main(["replay", "--to", f"http://127.0.0.1:{port}/hooks", "--generate", "10"]) == 2
     err = capsys.readouterr().err
     assert "cannot connect" in err and len(err.strip().splitlines()) == 1
+
+
+def test_a_dropped_connection_fails_the_payload(tmp_path, capsys):
+    import socket
+    import threading
+
+    listener = socket.create_server(("127.0.0.1", 0))
+    stop = threading.Event()
+
+    def hang_up() -> None:  # reads the request, then closes without an answer
+        listener.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                continue
+            conn.recv(65536)
+            conn.close()
+
+    thread = threading.Thread(target=hang_up, daemon=True)
+    thread.start()
+    try:
+        port = listener.getsockname()[1]
+        assert replay(f"http://127.0.0.1:{port}/hooks", tmp_path, "--types", "session.destroyed", n=5) == 1
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+        listener.close()
+    assert "FAIL session.destroyed: connection dropped or refused" in capsys.readouterr().out
+
+
+def test_a_generator_bug_is_an_error_not_a_verdict(httpserver, tmp_path, capsys, monkeypatch):
+    from sora_conformance.contract.validator import Violation
+    from sora_conformance.replay import hunt
+
+    broken = Violation("session.created", "/x", "made up", None, "sdk", "must")
+    monkeypatch.setattr(hunt, "validate", lambda payload, kind: [broken])
+    assert replay(receiver(httpserver), tmp_path, "--types", "session.created", n=5) == 2
+    err = capsys.readouterr().err
+    assert "internal error, not a verdict on your receiver" in err and len(err.strip().splitlines()) == 1
+    assert httpserver.log == []  # an invalid payload is never posted
+
+
+def test_the_progress_line_is_rewritten_in_place_on_a_terminal():
+    import io
+
+    from sora_conformance.replay.hunt import Tally
+    from sora_conformance.replay.report import Progress
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    screen = Terminal()
+    progress = Progress(100, screen)
+    progress(Tally(posted=7, failing={"recording.report"}))
+    progress.done()
+    assert screen.getvalue().startswith("\r  replay: 7 posted (of 100 generated, plus shrinking)")
+    assert "failing: recording.report" in screen.getvalue()
+    quiet = io.StringIO()
+    Progress(100, quiet)(Tally(posted=7))
+    assert quiet.getvalue() == ""  # not a terminal: no control characters in logs
