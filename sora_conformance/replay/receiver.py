@@ -7,6 +7,7 @@ on are checked too (session.created: a JSON object, valid at must level; auth: a
 from __future__ import annotations
 
 import json
+import math
 import socket
 from dataclasses import dataclass
 from typing import Any
@@ -38,7 +39,10 @@ class Answer:
 
 
 def check_url(url: str) -> None:
-    parts = urlsplit(url.replace("{endpoint}", "session"))
+    try:
+        parts = urlsplit(url.replace("{endpoint}", "session"))
+    except ValueError as exc:  # e.g. an unclosed [IPv6 bracket
+        raise UsageError(f"--to {url!r}: {exc}") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise UsageError(f"--to must be an http(s) URL, got {url!r}")
     try:
@@ -61,8 +65,8 @@ def encode(payload: Any) -> bytes:
 class Receiver:
     def __init__(self, url: str, timeout: float) -> None:
         check_url(url)
-        if not timeout > 0:
-            raise UsageError(f"--timeout must be more than 0 seconds, got {timeout}")
+        if not (timeout > 0 and math.isfinite(timeout)):
+            raise UsageError(f"--timeout must be more than 0 seconds (and finite), got {timeout}")
         self.template = url
         self.timeout = timeout
         self.pool = urllib3.PoolManager(num_pools=3, maxsize=1, retries=False,

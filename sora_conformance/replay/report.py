@@ -66,6 +66,8 @@ def write_failures(directory: Path, failures: list[ReceiverFailed], seed: int) -
     """DIR/seed-S/NN-type.json (the payload exactly as posted) and NN-type.answer.txt beside it."""
     target = directory / f"seed-{seed}"
     target.mkdir(parents=True, exist_ok=True)
+    for stale in [*target.glob("[0-9][0-9]-*.json"), *target.glob("[0-9][0-9]-*.answer.txt")]:
+        stale.unlink()  # an earlier run with this seed: its files would read as this run's
     for index, failure in enumerate(failures, 1):
         stem = f"{index:02d}-{failure.kind}"
         (target / f"{stem}.json").write_bytes(encode(failure.payload))

@@ -106,6 +106,9 @@ def test_crash_when_archives_are_empty(httpserver, tmp_path):
     def crash(kind: str, body: dict[str, Any]) -> None:
         if kind == "recording.report":
             body["data"]["archives"][0]  # IndexError on a recording nobody was in
+    stale = tmp_path / "failures" / "seed-1" / "07-connection.created.json"
+    stale.parent.mkdir(parents=True)
+    stale.write_text("{}")  # left by an earlier run with the same seed
     assert replay(receiver(httpserver, crash), tmp_path) == 1
     failures = shrunk(tmp_path)
     assert list(failures) == ["recording.report"]
@@ -195,10 +198,13 @@ def test_junit_names_each_type_and_the_failure(httpserver, tmp_path):
     (["--to", "ftp://x/"], "must be an http(s) URL"),
     (["--to", "http://127.0.0.1:9/", "--timeout", "0"], "--timeout must be more than 0"),
     (["--to", "http://127.0.0.1:9/", "--timeout", "-1"], "--timeout must be more than 0"),
+    (["--to", "http://127.0.0.1:9/", "--timeout", "inf"], "--timeout must be more than 0"),
+    (["--to", "http://[::1/hooks"], "Invalid IPv6 URL"),
+    (["--to", "http://127.0.0.1:9/", "--generate", "0"], "--generate must be at least 1"),
     (["--to", "http://127.0.0.1:9/", "--types", "recording.reprot"], "--types: unknown recording.reprot"),
 ])
 def test_usage_errors_exit_2_with_one_line(args, message, capsys):
-    assert main(["replay", "--generate", "10", *args]) == 2
+    assert main(["replay", "--generate", "10", *args]) == 2  # a later --generate wins
     err = capsys.readouterr().err
     assert message in err and len(err.strip().splitlines()) == 1
 
