@@ -16,7 +16,7 @@ from typing import Any
 from hypothesis import strategies as st
 
 from .schemas import load_schemas, schema_uri
-from .strategies import SchemaStrategies
+from .strategies import MAX_SAFE_INTEGER, SchemaStrategies
 
 COMMON = "https://schemas.sora-conformance.invalid/_defs/common.schema.json#/$defs/"
 ENDPOINT = {
@@ -31,6 +31,7 @@ ANSWER_SCHEMA = {"session.created": "session.created.response", "auth.request": 
 RECORDING = ("recording.started", "recording.report")
 EPOCH_2000 = datetime(2000, 1, 1, tzinfo=timezone.utc)
 BASE36 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+SHARED_IDS = ("channel_id", "session_id", "connection_id")  # in the envelope and in `data`: one value
 
 
 def rfc3339() -> st.SearchStrategy[str]:
@@ -80,20 +81,38 @@ def compiler() -> SchemaStrategies:
 
 @functools.cache
 def payload_strategy(kind: str) -> st.SearchStrategy[Any]:
-    strategy = compiler().for_uri(schema_uri(kind))
-    return strategy.map(distinct_connections) if kind == "recording.report" else strategy
+    return compiler().for_uri(schema_uri(kind)).map(as_sora_sends)
 
 
-def distinct_connections(payload: dict[str, Any]) -> dict[str, Any]:
-    """One archive entry per connection, as Sora writes them (long archives repeat drawn entries)."""
+def as_sora_sends(payload: dict[str, Any]) -> dict[str, Any]:
+    """What the schema cannot say but Sora never breaks, so that no failure is one Sora could not cause:
+    an id in both the envelope and `data` is the same id; `expired_at` comes only with `expire_time`
+    (then created_at + expire_time); an archive entry per connection (long archives repeat drawn entries)."""
+    data = payload.get("data")
+    if not isinstance(data, dict) or "type" not in payload:  # auth.request: no envelope, no data
+        return payload
+    data = dict(data)
+    for key in SHARED_IDS:
+        if key in payload and key in data:
+            data[key] = payload[key]
+    if "expire_time" in data and isinstance(data.get("created_at"), int):
+        data["expired_at"] = min(data["created_at"] + data["expire_time"], MAX_SAFE_INTEGER)
+    elif "expire_time" not in data:
+        data.pop("expired_at", None)
+    if isinstance(data.get("archives"), list):
+        data["archives"] = distinct_connections(data["archives"])
+    return {**payload, "data": data}
+
+
+def distinct_connections(archives: list[dict[str, Any]]) -> list[dict[str, Any]]:
     seen: set[Any] = set()
-    archives = []
-    for index, entry in enumerate(payload["data"]["archives"]):
+    out = []
+    for index, entry in enumerate(archives):
         if entry.get("connection_id") in seen:
             entry = {**entry, "connection_id": f"{entry['connection_id']}-{index}"}
         seen.add(entry["connection_id"])
-        archives.append(entry)
-    return {**payload, "data": {**payload["data"], "archives": archives}}
+        out.append(entry)
+    return out
 
 
 def payloads(types: list[str]) -> st.SearchStrategy[tuple[str, Any]]:

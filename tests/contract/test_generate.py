@@ -88,3 +88,16 @@ def test_integers_stay_within_what_every_json_parser_keeps_exact():
         assert 0 <= value <= 2**53 - 1
 
     bounded()
+
+
+def test_payloads_keep_what_sora_never_breaks():
+    for kind in ("recording.report", "recording.started", "archive.available", "session.destroyed"):
+        for payload in draw_many(kind, 80):
+            data = payload.get("data", {})
+            for key in ("channel_id", "session_id", "connection_id"):
+                if key in payload and key in data:
+                    assert payload[key] == data[key]
+            if "expired_at" in data:
+                assert data["expired_at"] == min(data["created_at"] + data["expire_time"], 2**53 - 1)
+            ids = [entry["connection_id"] for entry in data.get("archives", [])]
+            assert len(ids) == len(set(ids))
