@@ -93,7 +93,9 @@ def test_integers_stay_within_what_every_json_parser_keeps_exact():
 def test_payloads_keep_what_sora_never_breaks():
     for kind in ("recording.report", "recording.started", "archive.available", "session.destroyed"):
         for payload in draw_many(kind, 80):
-            data = payload.get("data", {})
+            data = payload.get("data")
+            if not isinstance(data, dict):
+                continue  # session.destroyed has no data: a "data" there is an unknown extra field
             for key in ("channel_id", "session_id", "connection_id"):
                 if key in payload and key in data:
                     assert payload[key] == data[key]
