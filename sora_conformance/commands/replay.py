@@ -44,6 +44,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--negative", action="store_true",
                         help="also post payloads breaking a must clause and report which were accepted (informational)")
     parser.add_argument("--junit", type=Path, metavar="FILE", help="with --generate: write JUnit XML here")
+    parser.add_argument("--allure-dir", type=Path, metavar="DIR",
+                        help="with --generate: write Allure results here (`allure generate DIR` renders them)")
     parser.add_argument("--failures-dir", type=Path, default=Path("reports/replay-failures"), metavar="DIR",
                         help="with --generate: where failing payloads are written (default reports/replay-failures)")
 

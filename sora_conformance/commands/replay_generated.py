@@ -11,6 +11,7 @@ import sys
 
 from ..contract.generate import RECORDING, TYPES, negatives
 from ..contract.paths import fixtures_dir
+from ..replay.allure import write_allure
 from ..replay.hunt import GeneratedInvalid, hunt
 from ..replay.receiver import Receiver, UsageError
 from ..replay.report import (NegativeResult, Progress, print_edges, print_failures, print_negatives, reproduction,
@@ -77,6 +78,8 @@ def run(args: argparse.Namespace) -> int:
         print("--negative: breakers exist for recording.started / recording.report only, none among --types", file=out)
     if args.junit:
         write_junit(args.junit, types, failures, tally, negative_results, args.seed)
+    if args.allure_dir:
+        write_allure(args.allure_dir, types, failures, tally, negative_results, args.seed)
     failing = sorted({f.kind for f in failures})
     print(f"{tally.posted} payloads posted ({tally.rate():.0f}/s); "
           + (f"FAILED: {', '.join(failing)}" if failing else f"all {len(types)} types handled"))

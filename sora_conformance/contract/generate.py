@@ -1,6 +1,6 @@
 """Webhook payloads generated from the contract: which types exist, where each is posted, what edges it covers.
 
-`payloads(types)` is a Hypothesis strategy of (type, payload) pairs, every payload valid against its schema
+`payload_strategy(kind)` is a Hypothesis strategy of payloads of one type, every one valid against its schema
 (the replay command checks each again before posting). `edges_of` names the corners of the contract a
 payload exercises (the ones the migration page makes receivers meet); `negatives` are payloads that break a
 must clause, for receivers that validate their input.
@@ -116,10 +116,6 @@ def distinct_connections(archives: list[dict[str, Any]]) -> list[dict[str, Any]]
         seen.add(entry["connection_id"])
         out.append(entry)
     return out
-
-
-def payloads(types: list[str]) -> st.SearchStrategy[tuple[str, Any]]:
-    return st.one_of([st.tuples(st.just(kind), payload_strategy(kind)) for kind in types])
 
 
 def _data(payload: Any) -> dict[str, Any]:

@@ -181,12 +181,18 @@ def test_negative_payloads_are_reported_not_judged(httpserver, tmp_path, capsys)
         assert clause in out
 
 
-def test_junit_names_each_type_and_the_failure(httpserver, tmp_path):
+def test_junit_and_allure_name_each_type_and_the_failure(httpserver, tmp_path):
     def crash(kind: str, body: dict[str, Any]) -> None:
         if kind == "recording.report":
             body["data"]["archives"][0]
-    junit = tmp_path / "replay.xml"
-    assert replay(receiver(httpserver, crash), tmp_path, "--junit", str(junit), n=100) == 1
+    junit, allure = tmp_path / "replay.xml", tmp_path / "allure-results"
+    assert replay(receiver(httpserver, crash), tmp_path, "--junit", str(junit), "--allure-dir", str(allure), n=100) == 1
+    results = [json.loads(p.read_text()) for p in allure.glob("*-result.json")]
+    assert sorted(r["status"] for r in results) == ["failed"] + ["passed"] * 11
+    failed = next(r for r in results if r["status"] == "failed")
+    assert failed["name"] == "replay recording.report" and failed["statusDetails"]["message"] == "answered HTTP 500"
+    payload = allure / next(a["source"] for a in failed["attachments"] if a["name"] == "smallest failing payload")
+    assert json.loads(payload.read_text())["data"]["archives"] == []
     cases = ET.parse(junit).getroot().findall("./testsuite/testcase")
     assert len(cases) == 12
     failed = [(c.get("name"), f.get("message")) for c in cases for f in c.findall("failure")]
