@@ -14,12 +14,12 @@ import sys
 import time
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import requests
 
 from ..contract.generate import TYPES
 from ..contract.paths import fixtures_dir
+from ..replay.receiver import UsageError, check_timeout, check_url
 from . import replay_generated
 
 HELP = ("post webhooks to your receiver: the valid examples, or with --generate N payloads generated from the "
@@ -63,9 +63,11 @@ def run(args: argparse.Namespace) -> int:
         if args.seed is None:
             args.seed = random.SystemRandom().randrange(2**32)
         return replay_generated.run(args)
-    parts = urlsplit(args.to)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        print(f"sora-conformance replay: --to must be an http(s) URL, got {args.to!r}", file=sys.stderr)
+    try:  # the same one-line usage errors as --generate: bad URL, port out of range, timeout not above 0
+        check_url(args.to)
+        check_timeout(args.timeout)
+    except UsageError as exc:
+        print(f"sora-conformance replay: {exc}", file=sys.stderr)
         return 2
     types = args.only or DEFAULT_TYPES
     unknown = [t for t in types if not (fixtures_dir() / "valid" / t).is_dir()]

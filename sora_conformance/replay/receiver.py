@@ -62,11 +62,15 @@ def encode(payload: Any) -> bytes:
     return json.dumps(payload, ensure_ascii=False, allow_nan=False).encode("utf-8")
 
 
+def check_timeout(timeout: float) -> None:
+    if not (timeout > 0 and math.isfinite(timeout)):
+        raise UsageError(f"--timeout must be more than 0 seconds (and finite), got {timeout}")
+
+
 class Receiver:
     def __init__(self, url: str, timeout: float) -> None:
         check_url(url)
-        if not (timeout > 0 and math.isfinite(timeout)):
-            raise UsageError(f"--timeout must be more than 0 seconds (and finite), got {timeout}")
+        check_timeout(timeout)
         self.template = url
         self.timeout = timeout
         self.pool = urllib3.PoolManager(num_pools=3, maxsize=1, retries=False,
