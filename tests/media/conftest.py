@@ -42,8 +42,3 @@ def feed(writer, clock, seconds, sig, *, step=0.02):
 @pytest.fixture
 def red():
     return signature(0)
-
-
-@pytest.fixture
-def green():
-    return signature(1)
