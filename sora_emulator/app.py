@@ -44,7 +44,8 @@ class EmulatorApp:
             {Hook.AUTH: config.auth_webhook_url, Hook.SESSION: config.session_webhook_url,
              Hook.EVENT: config.event_webhook_url},
             WebhookLog(config.webhook_log_dir), config.webhook_timeout), self.faults.webhook)
-        self.archiving = Archiving(self.state, self.recorder, self.webhooks, clock)
+        self.archiving = Archiving(self.state, self.recorder, self.webhooks, clock, self.behaviour,
+                                   lambda cid: self.signaling.media(cid) if self.signaling else None)
         self.signaling: SignalingControl | None = None
         self.updates = SessionUpdates(config.session_updated_webhook_interval, self._session_updated)
         self._destroy_timers: dict[str, asyncio.TimerHandle] = {}

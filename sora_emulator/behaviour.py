@@ -24,3 +24,9 @@ class Behaviour:
     session_id_reused: bool = False  # a channel's next session gets a new session_id
     session_ids_lower_case: bool = False  # Sora issues upper-case Base32 ids
     split_only_writes_single: bool = False
+    archive_media_own: bool = True  # each archive holds its own connection's media
+    blocked_media_excluded: bool = True  # a recording_block connection's media is in no archive
+    archive_keeps_content: bool = True  # the media as sent (not black and silent)
+    archive_keeps_audio: bool = True  # the audio as sent (not silent)
+    archive_files_complete: bool = True  # media files end properly (not cut off as by a crash)
+    split_pieces_contiguous: bool = True  # each split piece ends where the next starts

@@ -66,8 +66,13 @@ class Disk:
         self._change = change
 
     def media(self, path: Path, seconds: float) -> int:
-        """Writes the media as planned (or as the faults change it); the size of `path`, 0 if not written."""
+        """The media at `path` as planned (or as the faults change it): what was written there as it arrived,
+        else grey frames lasting `seconds`; its size, 0 if not written."""
         return self._write(FileWrite(path, seconds=seconds))
+
+    def keeps(self, path: Path) -> bool:
+        """Whether a file planned at `path` is written there (media written as it arrives asks first)."""
+        return any(write.path == path for write in self._change(FileWrite(path)))
 
     def json(self, path: Path, body: dict[str, Any]) -> None:
         self._write(FileWrite(path, copy.deepcopy(body)))
@@ -76,7 +81,7 @@ class Disk:
         size = 0
         for write in self._change(planned):
             if write.is_media:
-                written = write_webm(write.path, write.seconds)
+                written = write.path.stat().st_size if write.path.is_file() else write_webm(write.path, write.seconds)
                 size = written if write.path == planned.path else size
             else:
                 assert write.body is not None

@@ -1,8 +1,9 @@
 """What a recording leaves in archive_dir: media and the JSON beside it, per connection, and the report.
 
-Media is synthesised with PyAV from the recorded interval (not from received RTP): what the clauses and
-the file consumers (hisui, sora-archive-uploader) care about is that the file exists, plays, and lasts as
-long as the JSON says. Every write goes through `Disk` (files.py), where file faults apply.
+The media is what the connection sent, written while the archive was open (`media.writer.ArchiveMedia`);
+finalising closes those files and writes the JSON. Grey frames lasting the interval are synthesised only
+when nothing was received to write (an archive opened without a live peer, e.g. in unit tests). Every file
+goes through `Disk` (files.py), where file faults apply.
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from typing import Any
 
 from . import payloads
 from .files import Disk
+from .media.writer import ArchiveMedia, Layout
 from .state import Archive, Recording
 
 
@@ -34,10 +36,22 @@ class Recorder:
         path.mkdir(parents=True, exist_ok=True)
         return path
 
-    def finalise_archive(self, rec: Recording, archive: Archive) -> WrittenArchive:
-        """Blocking (PyAV): call from a worker thread."""
+    def media_layouts(self, rec: Recording, cid: str) -> list[Layout]:
+        """The media files of a connection's archive, as `finalise_archive` names them (those the disk keeps)."""
+        layouts = []
+        if rec.params.split_only and rec.params.split_duration:
+            layouts.append(Layout(lambda index: f"split-archive-{cid}_{index:04d}", float(rec.params.split_duration)))
+        if not rec.params.split_only or self.split_only_writes_single:
+            layouts.append(Layout(lambda _: f"archive-{cid}"))
+        directory = self.directory(rec)
+        return [layout for layout in layouts if self.disk.keeps(directory / f"{layout.stem(1)}.webm")]
+
+    def finalise_archive(self, rec: Recording, archive: Archive, media: ArchiveMedia | None = None) -> WrittenArchive:
+        """Blocking (PyAV): call from a worker thread. `media` is the writer of what the connection sent."""
         directory = self.directory(rec)
         stop = archive.stop_time if archive.stop_time is not None else archive.start_time
+        if media is not None:
+            media.close(stop)
         cid = archive.connection.connection_id
         events: list[tuple[str, dict[str, Any]]] = []
         split_last: int | None = None

@@ -14,8 +14,7 @@ def test_recording_files_are_written_to_archive_dir(sora):
 @pytest.mark.clause("OUT-SINGLE")
 def test_each_recorded_connection_has_one_archive_file(sora):
     rec = sora.recording()
-    other = sora.connect(rec.channel)
-    sora.wait("archive.started", rec.channel, match=lambda r: r.data().get("connection_id") == other.connection_id)
+    other = sora.join(rec)
     sora.stop_and_report(rec)
     names = sora.recording_files(rec)
     for client in (rec.client, other):

@@ -1,13 +1,10 @@
 """recording_block: true from the auth webhook keeps that connection out of the session recording."""
 import pytest
 
-BLOCK = {"recording_block": True}
-
 
 @pytest.mark.clause("BLOCK-AUTH")
 def test_blocked_connection_is_not_in_the_report(sora):
-    rec = sora.recording()
-    blocked = sora.connect(rec.channel, auth_answer=BLOCK)
+    rec, blocked = sora.recording_with_blocked()
     report = sora.stop_and_report(rec)
     archived = [a.get("connection_id") for a in report.data().get("archives", []) if isinstance(a, dict)]
     sora.check(blocked.connection_id not in archived, "the blocked connection is in the report",
@@ -18,8 +15,7 @@ def test_blocked_connection_is_not_in_the_report(sora):
 
 @pytest.mark.clause("BLOCK-AUTH")
 def test_blocked_connection_gets_no_archive_webhooks(sora):
-    rec = sora.recording()
-    blocked = sora.connect(rec.channel, auth_answer=BLOCK)
+    rec, blocked = sora.recording_with_blocked()
     sora.stop_and_report(rec)
     stray = [r.type for r in sora.webhooks(rec.channel) if r.type and r.type.startswith(("archive.", "split-archive."))
              and r.data().get("connection_id") == blocked.connection_id]
@@ -29,8 +25,7 @@ def test_blocked_connection_gets_no_archive_webhooks(sora):
 @pytest.mark.clause("BLOCK-AUTH")
 @pytest.mark.needs("archive_dir")
 def test_blocked_connection_leaves_no_files(sora):
-    rec = sora.recording()
-    blocked = sora.connect(rec.channel, auth_answer=BLOCK)
+    rec, blocked = sora.recording_with_blocked()
     sora.stop_and_report(rec)
     names = sora.recording_files(rec)
     files = [n for n in names if blocked.connection_id in n]

@@ -72,6 +72,19 @@ class RecordingSteps:
         rec.report = self.stop_and_report(rec, clause)
         return rec
 
+    def join(self: Steps, rec: Recorded, clause: str | None = None) -> SoraClient:
+        """Another sender joins the recording; returns it once its archive.started came."""
+        client = self.connect(rec.channel)
+        self.wait("archive.started", rec.channel, clause=clause,
+                  match=lambda r: r.data().get("connection_id") == client.connection_id)
+        return client
+
+    def recording_with_blocked(self: Steps, *, clause: str | None = None,
+                               **params: Any) -> tuple[Recorded, SoraClient]:
+        """A recording whose channel also has a client the auth webhook answered "recording_block": true."""
+        rec = self.recording(clause=clause, **params)
+        return rec, self.connect(rec.channel, auth_answer={"recording_block": True})
+
     def end_session(self: Steps, rec: Recorded, clause: str | None = None) -> Captured:
         """Every client leaves; returns session.destroyed once the target's destroy delay has run."""
         self.leave(*[c for c in self.clients if c.channel_id == rec.channel and c.close_info is None])
