@@ -206,6 +206,10 @@ class EmulatorApp:
         archive = self.state.open_archive(recording, connection)
         if archive is not None:
             await self._archive_event("archive.started", recording, archive, {})
+        elif connection.recording_block and not recording.legacy and self.faults.on("blocked-connection-reported"):
+            phantom = Archive(connection, self.clock())  # no files: only the webhook and the report entry
+            await self._archive_event("archive.started", recording, phantom, {})
+            self._entries.setdefault(recording.recording_id, []).append(payloads.archive_entry(recording, phantom, None))
 
     async def _finalise(self, recording: Recording, archive: Archive) -> None:
         written = await asyncio.to_thread(self.recorder.finalise_archive, recording, archive)

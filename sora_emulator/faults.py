@@ -62,6 +62,8 @@ _CATALOGUE = [
     Fault("report-file-metadata-key", "FILE-REPORT-NO-METADATA",
           "report-<recording_id>.json of a session recording also carries the legacy key metadata"),
     Fault("ignore-recording-block", "BLOCK-AUTH", '"recording_block": true from the auth webhook is ignored'),
+    Fault("blocked-connection-reported", "BLOCK-AUTH-UNREPORTED",
+          "a blocked connection writes no files but still gets archive.started and a report entry"),
     Fault("reuse-session-id", "SESSION-NEW-ID", "a channel's next session reuses the previous session_id"),
     Fault("lowercase-session-id", "SESSION-ID-FORMAT", "session ids are issued in lower case"),
     Fault("stop-recording-ignored", "API-STOP-RENAMED", "Sora_20231220.StopRecording answers 200 but keeps recording"),

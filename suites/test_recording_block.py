@@ -1,10 +1,13 @@
-"""recording_block: true from the auth webhook keeps that connection out of the session recording."""
+"""recording_block: true from the auth webhook keeps that connection out of the session recording.
+
+The seed says only that no files are written (BLOCK-AUTH, must); that the connection also gets no archive
+webhooks and no report entry is our reading (BLOCK-AUTH-UNREPORTED, a warning)."""
 import pytest
 
 BLOCK = {"recording_block": True}
 
 
-@pytest.mark.clause("BLOCK-AUTH")
+@pytest.mark.clause("BLOCK-AUTH-UNREPORTED")
 def test_blocked_connection_is_not_in_the_report(sora):
     rec = sora.recording()
     blocked = sora.connect(rec.channel, auth_answer=BLOCK)
@@ -16,7 +19,7 @@ def test_blocked_connection_is_not_in_the_report(sora):
                f"archives with {rec.client.connection_id}", archived)
 
 
-@pytest.mark.clause("BLOCK-AUTH")
+@pytest.mark.clause("BLOCK-AUTH-UNREPORTED")
 def test_blocked_connection_gets_no_archive_webhooks(sora):
     rec = sora.recording()
     blocked = sora.connect(rec.channel, auth_answer=BLOCK)

@@ -67,7 +67,9 @@ class Targets:
             session_webhook_url=self.capture.url("session"), event_webhook_url=self.capture.url("event"),
             auth_webhook_url=self.capture.url("auth"), legacy_recording=legacy,
             session_destroy_delay=self.profile.session_destroy_delay, faults=frozenset(self.config.emulator_faults),
-            session_updated_webhook_interval=interval)
+            session_updated_webhook_interval=interval,
+            recording_max_expire_time=self.profile.recording_max_expire_time,
+            recording_max_split_duration=self.profile.recording_max_split_duration)
         try:
             emulator = Emulator(config).start()
         except EmulatorStartError as exc:
