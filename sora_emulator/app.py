@@ -17,7 +17,7 @@ from .errors import AlreadyRecording, ApiError, SessionNotFound
 from .faults import Faults
 from .hooks import ConnectDecision, ConnectRequest, SignalingControl
 from .ids import new_id
-from .params import RecordingParams, session_recording_params
+from .params import UNSET, RecordingParams, session_recording_params
 from .recorder import Recorder
 from .state import Archive, Connection, Recording, Session, State
 from .updates import SessionUpdates
@@ -33,7 +33,7 @@ class EmulatorApp:
         self.clock = clock
         session_ids = (lambda: new_id().lower()) if self.faults.on("lowercase-session-id") else None
         self.state = State(clock, session_id_factory=session_ids)
-        self.recorder = Recorder(config.archive_dir, self.faults)
+        self.recorder = Recorder(config.archive_dir, self.faults, config.recording_dual_output)
         self.webhooks = WebhookSender(
             {Hook.AUTH: config.auth_webhook_url, Hook.SESSION: config.session_webhook_url,
              Hook.EVENT: config.event_webhook_url},
@@ -90,7 +90,7 @@ class EmulatorApp:
         if connection is None:
             return
         recording = self.state.recordings.get(connection.channel_id)
-        if recording is not None:
+        if recording is not None and not self.faults.on("finalise-at-stop-only"):
             archive = self.state.close_archive(recording, connection_id)
             if archive is not None:
                 await self._track(recording, self._finalise(recording, archive))
@@ -121,6 +121,8 @@ class EmulatorApp:
             params = session_recording_params(
                 answer | {"channel_id": session.channel_id}, self.config.recording_max_expire_time,
                 self.config.recording_max_split_duration, self.faults, prefix="recording_")
+            if self.faults.on("session-created-options-ignored"):
+                params = RecordingParams(session.channel_id, None, False, None, UNSET)
             params = RecordingParams(session.channel_id, params.expire_time, params.split_only,
                                      params.split_duration, params.metadata)
             await self.start_recording(params, require_session=True)

@@ -34,6 +34,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--legacy-recording", action="store_true", default=None, help="enable legacy recording")
     p.add_argument("--session-destroy-delay", type=float, help="seconds from the last disconnect to destruction")
     p.add_argument("--recording-max-expire-time", type=int)
+    p.add_argument("--recording-max-split-duration", type=int)
+    p.add_argument("--recording-dual-output", action="store_true", default=None,
+                   help="with split_duration (split_only false), write the single archive and the split files")
     p.add_argument("--session-updated-webhook-interval", type=float,
                    help="seconds between session.updated webhooks of a live session (default 60, as Sora; 0: none)")
     p.add_argument("--fault", action="append", default=[], metavar="NAME", help="switch on a fault (repeatable)")

@@ -82,6 +82,14 @@ _CATALOGUE = [
     Fault("legacy-expire-optional", "LEGACY-EXPIRE-REQUIRED", "legacy StartRecording without expire_time is accepted"),
     Fault("legacy-blocks-session-recording", "MIXED-CHANNELS",
           "a legacy recording on one channel refuses session recordings on every other channel"),
+    Fault("session-created-options-ignored", "REC-CREATE-OPTIONS",
+          "recording_expire_time / recording_split_* / recording_metadata in the session.created answer are ignored"),
+    Fault("finalise-at-stop-only", "REC-CONN-FINALISE",
+          "a connection that leaves keeps its archive open until the recording stops"),
+    Fault("format-ignored", "OUT-FORMAT-MP4", 'StartRecording "format": "mp4" is accepted but WebM is written'),
+    Fault("dual-output-ignored", "OUT-DUAL", "recording_dual_output = true is ignored: only the single archive"),
+    Fault("session-hides-recording", "SESSION-SHOWS-RECORDING",
+          "GetSession / ListSessions do not show the running recording"),
     Fault("legacy-api-disabled", "CONF-LEGACY-ENABLE", "legacy_recording = true does not enable the legacy API"),
 ]
 

@@ -18,6 +18,7 @@ class RecordingParams:
     split_duration: int | None
     metadata: Any  # UNSET when not given
     legacy: bool = False
+    format: str = "webm"  # "mp4" from Sora 2024.2.0 (StartRecording "format", as devtools sends it)
 
 
 def _int_in(name: str, value: Any, low: int, high: int) -> int:
@@ -66,7 +67,12 @@ def session_recording_params(
     if metadata is not UNSET and not isinstance(metadata, dict) and not faults.on("metadata-not-object-accepted"):
         raise InvalidParameter(f"{'recording_metadata' if prefix else 'metadata'} must be a JSON object")
     channel_id = body.get("channel_id", "") if prefix else channel_id_of(body)
-    return RecordingParams(channel_id, expire_time, split_only, split_duration, metadata)
+    media = body.get("format", "webm") if not prefix else "webm"
+    if media not in ("webm", "mp4"):
+        raise InvalidParameter('format must be "webm" or "mp4"')
+    if faults.on("format-ignored"):
+        media = "webm"
+    return RecordingParams(channel_id, expire_time, split_only, split_duration, metadata, format=media)
 
 
 def legacy_recording_params(

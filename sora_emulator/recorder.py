@@ -1,4 +1,4 @@
-"""Recording files on disk: playable WebM media and the JSON beside it, written atomically.
+"""Recording files on disk: playable WebM (or MP4) media and the JSON beside it, written atomically.
 
 Media is synthesised with PyAV from the recorded interval (not from received RTP): what the clauses and
 the file consumers (hisui, sora-archive-uploader) care about is that the file exists, plays, and lasts as
@@ -7,23 +7,16 @@ long as the JSON says.
 from __future__ import annotations
 
 import json
-import math
 import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import av
-import numpy as np
-
 from . import payloads
 from .faults import Faults
+from .media import write_mp4, write_video
 from .state import Archive, Recording
-
-FPS = 5
-SIZE = (160, 120)
-
 
 def write_json(path: Path, body: dict[str, Any]) -> None:
     tmp = path.with_name(path.name + ".tmp")
@@ -33,20 +26,7 @@ def write_json(path: Path, body: dict[str, Any]) -> None:
 
 def write_webm(path: Path, seconds: float) -> int:
     """A VP8 WebM lasting `seconds` (at least one frame); returns its size in bytes."""
-    frames = max(1, math.ceil(seconds * FPS))
-    tmp = path.with_name(path.name + ".tmp")
-    with av.open(str(tmp), "w", format="webm") as container:
-        stream = container.add_stream("libvpx", rate=FPS)
-        stream.width, stream.height = SIZE
-        stream.pix_fmt = "yuv420p"
-        image = np.full((SIZE[1], SIZE[0], 3), 64, np.uint8)
-        for index in range(frames):
-            frame = av.VideoFrame.from_ndarray(image, format="rgb24")
-            frame.pts = index
-            container.mux(stream.encode(frame))
-        container.mux(stream.encode())
-    os.replace(tmp, path)
-    return path.stat().st_size
+    return write_video(path, seconds, "webm")
 
 
 @dataclass
@@ -58,9 +38,10 @@ class WrittenArchive:
 
 
 class Recorder:
-    def __init__(self, archive_dir: Path, faults: Faults) -> None:
+    def __init__(self, archive_dir: Path, faults: Faults, dual_output: bool = False) -> None:
         self.archive_dir = archive_dir
         self.faults = faults
+        self.dual_output = dual_output  # sora.conf recording_dual_output: single and split files together
 
     def directory(self, rec: Recording) -> Path:
         path = self.archive_dir / rec.recording_id
@@ -75,20 +56,23 @@ class Recorder:
         write_files = not self.faults.on("no-files")
         events: list[tuple[str, dict[str, Any]]] = []
         split_last: int | None = None
-        if rec.params.split_only and rec.params.split_duration:
+        dual = self.dual_output and not self.faults.on("dual-output-ignored")
+        if rec.params.split_duration and (rec.params.split_only or dual):
             split_last = self._write_splits(rec, archive, directory, stop, write_files, events)
         if not rec.params.split_only or self.faults.on("split-only-writes-single"):
             stem = f"archive-{cid}"
-            size = write_webm(directory / f"{stem}.webm", stop - archive.start_time) if write_files else 0
+            size = _media(rec)(directory / f"{stem}.{rec.params.format}", stop - archive.start_time) if write_files else 0
             if write_files and self.faults.on("archive-in-two-formats"):
                 shutil.copyfile(directory / f"{stem}.webm", directory / f"{stem}.mp4")
             body = payloads.archive_file(rec, archive, directory, stem, archive.start_time, stop, size)
             if write_files:
                 write_json(directory / f"{stem}.json", body)
             events.append(("archive.available", _available_extras(body)))
-        entry = payloads.archive_entry(rec, archive, split_last)
-        if split_last is None:
-            entry |= {"file_path": str(directory / f"archive-{cid}.webm"),
+        entry = payloads.archive_entry(rec, archive, split_last if rec.params.split_only else None)
+        if split_last is not None and not rec.params.split_only:  # dual output: both kinds of file
+            entry["split_last_index"] = f"{split_last:04d}"
+        if not rec.params.split_only:
+            entry |= {"file_path": str(directory / f"archive-{cid}.{rec.params.format}"),
                       "metadata_file_path": str(directory / f"archive-{cid}.json")}
         return WrittenArchive(entry, events)
 
@@ -102,7 +86,7 @@ class Recorder:
             index += 1
             piece_stop = min(stop, start + duration)
             stem = f"split-archive-{cid}_{index:04d}"
-            size = write_webm(directory / f"{stem}.webm", piece_stop - start) if write_files else 0
+            size = _media(rec)(directory / f"{stem}.{rec.params.format}", piece_stop - start) if write_files else 0
             body = payloads.archive_file(rec, archive, directory, stem, start, piece_stop, size) | {
                 "split_index": f"{index:04d}"}
             if write_files:
@@ -128,6 +112,10 @@ class Recorder:
         if not self.faults.on("no-files"):
             write_json(directory / report["filename"], report)
         return report
+
+
+def _media(rec: Recording) -> Any:
+    return write_mp4 if rec.params.format == "mp4" else write_webm
 
 
 def _available_extras(body: dict[str, Any]) -> dict[str, Any]:

@@ -58,7 +58,7 @@ def load_profile(path: Path) -> TargetProfile:
 # The embedded emulator behaves like Sora 2025.2 (legacy recording removed); a second instance with
 # legacy recording enabled stands in for a 2023.2-2025.1 server for the side-by-side clauses.
 EMBEDDED_PROFILE = TargetProfile(name="embedded-emulator", legacy_recording="removed", archive_dir=True,
-                                 auth_webhook=True, session_destroy_delay=0.3, dual_output=False, cluster=False,
+                                 auth_webhook=True, session_destroy_delay=0.3, dual_output=True, cluster=False,
                                  sora_version="emulator")
 
 

@@ -251,6 +251,10 @@ class Scenario:
         """Every archive-*.json / split-archive-*.json of the recording, by file name, read as evidence."""
         return self._archive.archive_files(rec.recording_id)
 
+    def media_container(self, rec: Recorded, name: str) -> str:
+        """The container format PyAV finds in one of the recording's media files ("" when not readable)."""
+        return self._archive.container(rec.recording_id, name)
+
     def reports_for_channel(self, channel: str, since: float) -> list[Path]:
         return self._archive.reports_for_channel(channel, since)
 

@@ -69,7 +69,8 @@ class Targets:
             session_destroy_delay=self.profile.session_destroy_delay, faults=frozenset(self.config.emulator_faults),
             session_updated_webhook_interval=interval,
             recording_max_expire_time=self.profile.recording_max_expire_time,
-            recording_max_split_duration=self.profile.recording_max_split_duration)
+            recording_max_split_duration=self.profile.recording_max_split_duration,
+            recording_dual_output=self.profile.dual_output)
         try:
             emulator = Emulator(config).start()
         except EmulatorStartError as exc:
