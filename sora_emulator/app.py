@@ -46,6 +46,8 @@ class EmulatorApp:
         self._pending: dict[str, set[asyncio.Task[None]]] = {}  # recording_id -> archive finalisations
         self._carried: dict[str, RecordingParams] = {}  # fault recording-spans-sessions
         self._tasks: set[asyncio.Task[Any]] = set()
+        self.node_of: dict[str, str] = {}  # connection_id -> node_name (cluster: the node it connected to)
+        self.api_node: dict[str, str] = {}  # channel_id -> node whose API last started / stopped its recording
         # Event webhooks go out in order from one sender, off the signaling path: a slow receiver must not
         # delay a client's connection.created notify.
         self._outbox: asyncio.Queue[tuple[Hook, dict[str, Any]] | None] | None = None
@@ -55,7 +57,9 @@ class EmulatorApp:
     async def on_connect(self, request: ConnectRequest) -> ConnectDecision:
         answer: dict[str, Any] = {"allowed": True}
         if self.config.auth_webhook_url:
-            delivery = await self.webhooks.send(Hook.AUTH, payloads.auth_request(request, self._counts(request.channel_id), self.clock()), request.connection_id)
+            body = payloads.auth_request(request, self._counts(request.channel_id), self.clock())
+            delivery = await self.webhooks.send(Hook.AUTH, self._on_node(body, request.connection_id),
+                                                request.connection_id)
             if not delivery.ok or not isinstance(delivery.body, dict):
                 return ConnectDecision(False, reason="AUTH-WEBHOOK-ERROR")
             answer = delivery.body
@@ -234,6 +238,8 @@ class EmulatorApp:
             session = None
         body = payloads.recording_webhook(kind, recording, session if not recording.legacy else None,
                                           self.clock(), self.faults, report)
+        if recording.channel_id in self.api_node:
+            body["node_name"] = self.api_node[recording.channel_id]
         if recording.legacy:  # legacy recording webhooks belong on the event webhook
             on_event = not self.faults.on("legacy-webhook-on-session")
         else:
@@ -244,12 +250,19 @@ class EmulatorApp:
             await self.webhooks.send(Hook.SESSION, body)
 
     async def _archive_event(self, kind: str, recording: Recording, archive: Archive, extras: dict[str, Any]) -> None:
-        body = payloads.archive_event(kind, recording, archive, self.clock(), extras)
+        body = self._on_node(payloads.archive_event(kind, recording, archive, self.clock(), extras),
+                             archive.connection.connection_id)
         hook = Hook.SESSION if self.faults.on("archive-webhook-on-session") else Hook.EVENT
         self._post_in_order(hook, body)
 
     async def _event(self, body: dict[str, Any]) -> None:
-        self._post_in_order(Hook.EVENT, body)
+        self._post_in_order(Hook.EVENT, self._on_node(body, str(body.get("connection_id"))))
+
+    def _on_node(self, body: dict[str, Any], connection_id: str) -> dict[str, Any]:
+        """A cluster node's webhooks name that node (node_name), like each Sora node's."""
+        if connection_id in self.node_of:
+            body["node_name"] = self.node_of[connection_id]
+        return body
 
     def _post_in_order(self, hook: Hook, body: dict[str, Any]) -> None:
         if self._outbox is None:

@@ -30,6 +30,7 @@ class EmulatorConfig:
     session_updated_webhook_interval: float = 60.0  # seconds between session.updated (Sora: 60); 0: none
     ping_interval: float = 5.0
     faults: frozenset[str] = field(default_factory=frozenset)
+    cluster_nodes: int = 1  # N nodes sharing one state: an API and a signaling port each (ports counted up)
 
     @property
     def webhook_log_dir(self) -> Path:

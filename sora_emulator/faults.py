@@ -90,6 +90,8 @@ _CATALOGUE = [
     Fault("dual-output-ignored", "OUT-DUAL", "recording_dual_output = true is ignored: only the single archive"),
     Fault("session-hides-recording", "SESSION-SHOWS-RECORDING",
           "GetSession / ListSessions do not show the running recording"),
+    Fault("cluster-api-local-only", "CLUSTER-ANY-NODE",
+          "a cluster node's API refuses StartRecording / StopRecording for sessions whose clients are on another node"),
     Fault("legacy-api-disabled", "CONF-LEGACY-ENABLE", "legacy_recording = true does not enable the legacy API"),
 ]
 

@@ -45,7 +45,7 @@ class TargetProfile:
             "archive_dir": f"target profile {self.name!r}: archive_dir is not readable here (--archive-dir)",
             "auth_webhook": f"target profile {self.name!r}: the auth webhook does not point at the harness",
             "dual_output": f"target profile {self.name!r}: recording_dual_output is not enabled",
-            "cluster": f"target profile {self.name!r}: not a cluster, or only one API URL is given",
+            "cluster": f"target profile {self.name!r}: not a cluster, or fewer than two API URLs are given",
         }.get(capability, f"target profile {self.name!r} lacks {capability}")
 
 
@@ -58,7 +58,7 @@ def load_profile(path: Path) -> TargetProfile:
 # The embedded emulator behaves like Sora 2025.2 (legacy recording removed); a second instance with
 # legacy recording enabled stands in for a 2023.2-2025.1 server for the side-by-side clauses.
 EMBEDDED_PROFILE = TargetProfile(name="embedded-emulator", legacy_recording="removed", archive_dir=True,
-                                 auth_webhook=True, session_destroy_delay=0.3, dual_output=True, cluster=False,
+                                 auth_webhook=True, session_destroy_delay=0.3, dual_output=True, cluster=True,
                                  sora_version="emulator")
 
 
@@ -71,5 +71,7 @@ def resolve_profile(config: HarnessConfig) -> TargetProfile:
     if profile is None:
         return TargetProfile(name="unprofiled-target", archive_dir=config.archive_dir is not None)
     if config.archive_dir is None and profile.archive_dir:
-        return TargetProfile(**{**profile.__dict__, "archive_dir": False})
+        profile = TargetProfile(**{**profile.__dict__, "archive_dir": False})
+    if profile.cluster and len(config.api_urls) < 2:  # a cluster clause needs two nodes' APIs to judge
+        profile = TargetProfile(**{**profile.__dict__, "cluster": False})
     return profile

@@ -7,6 +7,7 @@ from typing import Any
 
 from .. import payloads
 from ..app import EmulatorApp
+from ..cluster import SINGLE_NODE_NAME
 from ..errors import ConnectionNotFound, InvalidParameter, LegacyRecordingDisabled, NotRecording, SessionNotFound
 from ..faults import Faults, UnknownFault
 from ..params import UNSET, channel_id_of, legacy_recording_params, session_recording_params
@@ -16,6 +17,7 @@ from ..state import Recording, Session
 @dataclass
 class Context:
     app: EmulatorApp
+    node_name: str = SINGLE_NODE_NAME  # the cluster node whose API port took the call
 
 
 Handler = Callable[[Context, dict[str, Any]], Awaitable[Any]]
@@ -62,6 +64,7 @@ async def start_recording(ctx: Context, body: dict[str, Any]) -> Any:
         return {}
     params = session_recording_params(body, app.config.recording_max_expire_time,
                                       app.config.recording_max_split_duration, app.faults)
+    _on_this_node(ctx, params.channel_id)
     require = not app.faults.on("start-without-session")
     return _recording_answer(await app.start_recording(params, require_session=require))
 
@@ -70,11 +73,22 @@ async def stop_recording(ctx: Context, body: dict[str, Any]) -> Any:
     app = ctx.app
     channel_id = channel_id_of(body)
     recording = app.state.recording(channel_id)
+    _on_this_node(ctx, channel_id)
     if recording.legacy:
         raise NotRecording(f"channel_id {channel_id!r} has a legacy recording: stop it with Sora_20161101")
     if app.faults.on("stop-recording-ignored"):
         return _recording_answer(recording)
     return _recording_answer(await app.stop_recording(channel_id))
+
+
+def _on_this_node(ctx: Context, channel_id: str) -> None:
+    """Any node's API acts on the cluster's sessions; the recording's webhooks then name this node."""
+    app = ctx.app
+    if app.faults.on("cluster-api-local-only") and app.config.cluster_nodes > 1:
+        session = app.state.sessions.get(channel_id)
+        if session is None or not any(app.node_of.get(cid) == ctx.node_name for cid in session.connections):
+            raise SessionNotFound(f"no live session for channel_id {channel_id!r} on {ctx.node_name}")
+    app.api_node[channel_id] = ctx.node_name
 
 
 async def get_session(ctx: Context, body: dict[str, Any]) -> Any:

@@ -53,3 +53,16 @@ def test_no_schema_hard_codes_a_configurable_limit():
     found = [(str(p.relative_to(REPO_ROOT)), w) for p in Path(REPO_ROOT / "schemas").rglob("*.json")
              for w, v in _maxima(json.loads(p.read_text())) if v == 86400]
     assert not found
+
+
+def test_a_cluster_profile_with_one_api_url_cannot_judge_cluster_clauses(tmp_path):
+    from sora_conformance.harness.config import build_config
+    from sora_conformance.harness.profile import resolve_profile
+
+    path = tmp_path / "cluster.yaml"
+    path.write_text("name: c\ncluster: true\n")
+    one = build_config({"target_profile": str(path)}, {"TEST_API_URL": "http://a/", "TEST_SIGNALING_URLS": "ws://a/"})
+    two = build_config({"target_profile": str(path)}, {"TEST_API_URL": "http://a/,http://b/",
+                                                       "TEST_SIGNALING_URLS": "ws://a/,ws://b/"})
+    assert "cluster" not in resolve_profile(one).capabilities()
+    assert "cluster" in resolve_profile(two).capabilities()
