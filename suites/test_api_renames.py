@@ -21,15 +21,11 @@ def test_list_sessions_lists_the_live_session(sora):
     sora.check(client.session_id in listed, "ListSessions does not list the session", client.session_id, listed)
 
 
-def _shown(answer):
-    body = answer.response if isinstance(answer.response, dict) else {}
-    return body.get("recording") if isinstance(body.get("recording"), dict) else {}
-
-
 @pytest.mark.clause("SESSION-SHOWS-RECORDING")
 def test_get_session_shows_the_running_recording(sora):
     rec = sora.recording(expire_time=3600)
-    shown = _shown(sora.get_session(rec.channel, rec.session_id))
+    body = sora.get_session(rec.channel, rec.session_id).response
+    shown = body.get("recording") if isinstance(body, dict) and isinstance(body.get("recording"), dict) else {}
     wanted = {"recording_id": rec.recording_id, "expire_time": 3600, "split_only": False}
     seen = {key: shown.get(key) for key in wanted}
     sora.check(seen == wanted, "GetSession does not show the running recording", wanted, seen)

@@ -2,21 +2,10 @@
 import pytest
 
 
-def recording_that_one_connection_left(sora):
-    """A recording of two senders, one of which has left and got its archive.available; the recording runs on."""
-    rec = sora.recording()
-    leaver = sora.connect(rec.channel)
-    mine = lambda r: r.data().get("connection_id") == leaver.connection_id  # noqa: E731
-    sora.wait("archive.started", rec.channel, match=mine)
-    mark = sora.mark()
-    sora.leave(leaver)
-    sora.wait("archive.available", rec.channel, after=mark, match=mine)
-    return rec, leaver
-
-
 @pytest.mark.clause("REC-CONN-FINALISE")
 def test_leaving_connection_is_finalised_while_the_recording_goes_on(sora):
-    rec, leaver = recording_that_one_connection_left(sora)
+    rec = sora.recording()
+    leaver = sora.join_and_leave(rec)
     ended = [r.type for r in sora.webhooks(rec.channel) if r.type == "recording.report"]
     sora.check(not ended, "the recording ended when one connection left", "the recording still running", ended)
     report = sora.stop_and_report(rec)
@@ -28,7 +17,8 @@ def test_leaving_connection_is_finalised_while_the_recording_goes_on(sora):
 @pytest.mark.clause("REC-CONN-FINALISE")
 @pytest.mark.needs("archive_dir")
 def test_leaving_connection_has_its_files_before_the_recording_stops(sora):
-    rec, leaver = recording_that_one_connection_left(sora)
+    rec = sora.recording()
+    leaver = sora.join_and_leave(rec)
     names = sora.recording_files(rec)
     wanted = f"archive-{leaver.connection_id}.json"
     sora.check(wanted in names, "the leaving connection's archive is not complete yet", wanted, names)

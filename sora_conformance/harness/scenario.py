@@ -248,6 +248,16 @@ class Scenario:
         self.stop_recording(rec.channel)
         return self.report_webhook(rec, clause)
 
+    def join_and_leave(self, rec: Recorded) -> SoraClient:
+        """Another sender joins the recording and leaves; returns it once its archive.available came."""
+        client = self.connect(rec.channel)
+        mine: Callable[[Captured], bool] = lambda r: r.data().get("connection_id") == client.connection_id  # noqa: E731
+        self.wait("archive.started", rec.channel, match=mine)
+        mark = self.mark()
+        self.leave(client)
+        self.wait("archive.available", rec.channel, after=mark, match=mine)
+        return client
+
     def recording_webhook(self, rec: Recorded, kind: str, clause: str | None = None) -> Captured:
         """recording.started as it came, or recording.report once StopRecording has ended the recording."""
         return rec.started if kind == "recording.started" else self.stop_and_report(rec, clause)
