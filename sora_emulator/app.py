@@ -313,6 +313,7 @@ class EmulatorApp:
         if self._outbox is not None and self._sender is not None:
             self._outbox.put_nowait(None)  # what is queued still goes out, then the sender ends
             await asyncio.gather(self._sender, return_exceptions=True)
+        await self.webhooks.close()
 
 
 def _str_or(value: Any, fallback: str | None) -> str | None:

@@ -79,7 +79,8 @@ class Emulator:
             signaling = SignalingServer(self.config.host, _nth(self.config.signaling_port, index), hooks,
                                         config=self.config)
             context = Context(app, name)
-            api = ApiServer(self.config.host, _nth(self.config.api_port, index), functools.partial(dispatch, context))
+            api = ApiServer(self.config.host, _nth(self.config.api_port, index), functools.partial(dispatch, context),
+                            read_timeout=self.config.api_read_timeout)
             self._signalings.append(signaling)
             self._apis.append(api)
             self.api_ports.append(await api.start())
@@ -103,6 +104,12 @@ class Emulator:
             await api.stop()
         if self.app is not None:
             await self.app.close()
+        # What the libraries leave behind (the handler of a client that never finished its request) ends
+        # here, before the loop stops, rather than being destroyed pending.
+        leftovers = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
+        for task in leftovers:
+            task.cancel()
+        await asyncio.gather(*leftovers, return_exceptions=True)
 
     def set_faults(self, names: list[str]) -> None:
         from .api.handlers import control_faults

@@ -5,16 +5,18 @@ carries on: no webhook may block signaling for longer than `webhook_timeout`.
 """
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import json
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+
+import aiohttp
 
 from .ids import new_id
+
+MAX_ANSWER = 1 << 20  # a webhook answer is a small JSON object; more than this is not read
 
 
 class Hook(str, Enum):
@@ -57,35 +59,21 @@ def _log_timestamp() -> str:
     return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-async def post_json(url: str, payload: dict[str, Any], headers: dict[str, str], timeout: float) -> Delivery:
-    """HTTP/1.1 POST of a JSON body over a fresh connection (http:// only: the receivers are local)."""
-    parts = urlsplit(url)
-    if parts.scheme != "http" or not parts.hostname:
-        return Delivery(False, None, None, f"unsupported webhook URL {url!r} (http:// only)")
+async def post_json(session: aiohttp.ClientSession, url: str, payload: dict[str, Any], headers: dict[str, str],
+                    timeout: float) -> Delivery:
+    """POST of a JSON body; every way it can fail becomes a Delivery with an error, never an exception."""
     body = json.dumps(payload, ensure_ascii=False).encode()
-    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    head = [f"POST {path} HTTP/1.1", f"Host: {parts.netloc}", "Content-Type: application/json",
-            f"Content-Length: {len(body)}", "Connection: close", *(f"{k}: {v}" for k, v in headers.items())]
     try:
-        async with asyncio.timeout(timeout):
-            reader, writer = await asyncio.open_connection(parts.hostname, parts.port or 80)
-            try:
-                writer.write(("\r\n".join(head) + "\r\n\r\n").encode() + body)
-                await writer.drain()
-                raw = await reader.read()
-            finally:
-                writer.close()
+        async with session.post(url, data=body, headers={"content-type": "application/json", **headers},
+                                timeout=aiohttp.ClientTimeout(total=timeout)) as response:
+            answer = await response.content.read(MAX_ANSWER)
+            status = response.status
     except TimeoutError:
         return Delivery(False, None, None, f"no answer within {timeout} s")
-    except OSError as exc:
-        return Delivery(False, None, None, f"cannot reach {url}: {exc.strerror or exc}")
-    head_text, _, answer = raw.partition(b"\r\n\r\n")
-    try:
-        status = int(head_text.split(b" ", 2)[1])
-    except (IndexError, ValueError):
-        return Delivery(False, None, None, "malformed HTTP answer")
-    if b"transfer-encoding: chunked" in head_text.lower():
-        answer = _dechunk(answer)
+    except aiohttp.ClientConnectorError as exc:
+        return Delivery(False, None, None, f"cannot reach {url}: {exc.os_error.strerror or exc.os_error}")
+    except (aiohttp.ClientError, ValueError) as exc:  # bad URL, dropped connection, malformed answer
+        return Delivery(False, None, None, f"{type(exc).__name__}: {exc}")
     try:
         parsed = json.loads(answer) if answer.strip() else None
     except ValueError:
@@ -95,26 +83,17 @@ async def post_json(url: str, payload: dict[str, Any], headers: dict[str, str], 
     return Delivery(True, status, parsed)
 
 
-def _dechunk(data: bytes) -> bytes:
-    out = b""
-    while data:
-        size_line, _, rest = data.partition(b"\r\n")
-        try:
-            size = int(size_line.split(b";")[0], 16)
-        except ValueError:
-            break
-        if size == 0:
-            break
-        out += rest[:size]
-        data = rest[size + 2:]
-    return out
-
-
 class WebhookSender:
     def __init__(self, urls: dict[Hook, str | None], log: WebhookLog, timeout: float) -> None:
         self.urls = urls
         self.log = log
         self.timeout = timeout
+        self._session: aiohttp.ClientSession | None = None
+
+    async def close(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
 
     async def send(self, hook: Hook, payload: dict[str, Any], connection_id: str | None = None) -> Delivery:
         self.log.write(hook, payload)
@@ -128,7 +107,11 @@ class WebhookSender:
             headers[f"sora-{hook.value}-webhook-type"] = str(payload.get("type", ""))
             if payload.get("session_id"):
                 headers["sora-session-id"] = str(payload["session_id"])
-        delivery = await post_json(url, payload, headers, self.timeout)
+        if self._session is None:  # made on first use: a ClientSession belongs to the running loop
+            # A fresh connection per webhook, as before: a pooled one the receiver already closed would fail a
+            # POST, which aiohttp does not retry.
+            self._session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(force_close=True))
+        delivery = await post_json(self._session, url, payload, headers, self.timeout)
         if not delivery.ok:
             self.log.write(hook, payload, error=delivery.error)
         return delivery

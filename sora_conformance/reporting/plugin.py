@@ -134,6 +134,7 @@ class ConformanceReporter:
             terminalreporter.write_line(f"  report: {Path(self.config.getoption('report_dir')) / 'conformance-report.md'}")
 
     def meta(self) -> dict[str, Any]:
+        from ..harness.config import without_credentials
         from ..harness.items import CONFIG, PROFILE
 
         harness = self.config.stash.get(CONFIG, None)
@@ -141,8 +142,9 @@ class ConformanceReporter:
         profile: dict[str, Any] = {}
         if harness is not None:
             if not harness.embedded:
-                target = {"description": harness.api_url, "api_url": harness.api_url,
-                          "signaling_urls": list(harness.signaling_urls),
+                api_url = without_credentials(harness.api_url or "")  # user:password or ?token never printed
+                target = {"description": api_url, "api_url": api_url,
+                          "signaling_urls": [without_credentials(u) for u in harness.signaling_urls],
                           "api_headers": harness.redacted_headers()}
             target["channel_prefix"] = harness.run_prefix
             resolved = self.config.stash.get(PROFILE, None)

@@ -186,7 +186,7 @@ async def control_stats(ctx: Context, body: dict[str, Any]) -> Any:
     state = ctx.app.state
     return {"sessions": len(state.sessions), "connections": len(state.connections),
             "recordings": len(state.recordings), "background_tasks": ctx.app.background_work(),
-            "asyncio_tasks": len(asyncio.all_tasks()) - 1}  # minus the task answering this request
+            "asyncio_tasks": len(asyncio.all_tasks()) - 2}  # minus this request's task and its connection's
 
 async def control_faults(ctx: Context, body: dict[str, Any]) -> Any:
     names = body.get("faults", [])

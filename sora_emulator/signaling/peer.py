@@ -12,6 +12,8 @@ from aiortc import RTCConfiguration, RTCPeerConnection, RTCSessionDescription, r
 from aiortc.mediastreams import AudioStreamTrack, VideoStreamTrack
 from aiortc.sdp import candidate_from_sdp
 
+from .messages import BadMessage
+
 def drop_received_media(loop: asyncio.AbstractEventLoop, input_q: queue.Queue, output_q: asyncio.Queue,
                         decode_error: threading.Event) -> None:
     """Stands in for aiortc's decoder thread: Sora stores media as received and never decodes it, and nor
@@ -57,14 +59,19 @@ class Peer:
         return {t.kind: t.mid for t in self._pc.getTransceivers() if t.mid is not None}
 
     async def set_answer(self, sdp: str) -> None:
-        await self._pc.setRemoteDescription(RTCSessionDescription(sdp=sdp, type="answer"))
+        try:
+            await self._pc.setRemoteDescription(RTCSessionDescription(sdp=sdp, type="answer"))
+        except Exception as exc:  # aiortc fails in many ways on a bad SDP; each is the client's error
+            raise BadMessage(f"answer SDP rejected ({type(exc).__name__})") from None
 
     async def add_candidate(self, line: str) -> None:
+        if not line:
+            return  # end of candidates
         text = line.split(":", 1)[1] if line.startswith("candidate:") else line
         try:
             candidate = candidate_from_sdp(text)
-        except (ValueError, IndexError):
-            return
+        except Exception:  # the parser indexes and converts fields without checking them first
+            raise BadMessage("candidate is not an ICE candidate line") from None
         # The SDK sends no sdpMid; with BUNDLE every candidate belongs to the first transport.
         candidate.sdpMid = self._pc.getTransceivers()[0].mid
         candidate.sdpMLineIndex = 0

@@ -18,16 +18,12 @@ from websockets.http11 import Request, Response
 
 from ..hooks import ConnectDecision, ConnectionHooks, ConnectRequest
 from ..ids import new_id
+from .messages import CLOSE_CODE, ROLES, BadMessage, parse_connect, parse_message, text_field
 from .peer import Peer
 
 log = logging.getLogger("sora_emulator.signaling")
 
-ROLES = ("sendrecv", "sendonly", "recvonly")
 PATH = "/signaling"
-
-
-class BadConnect(Exception):
-    """The first message was not a usable `connect`."""
 
 
 @dataclass
@@ -41,35 +37,6 @@ class Link:
     peer: Peer | None = None
     connected: asyncio.Event = field(default_factory=asyncio.Event)
     close_reason: str | None = None
-
-
-def parse_connect(text: str | bytes, connection_id: str) -> ConnectRequest:
-    try:
-        message = json.loads(text)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise BadConnect("connect message is not JSON") from exc
-    if not isinstance(message, dict) or message.get("type") != "connect":
-        raise BadConnect('first message must be {"type": "connect", ...}')
-    role = message.get("role")
-    if role not in ROLES:
-        raise BadConnect(f"role must be one of {', '.join(ROLES)}")
-    channel_id = message.get("channel_id")
-    if not isinstance(channel_id, str) or not channel_id or len(channel_id.encode()) > 255:
-        raise BadConnect("channel_id must be a non-empty string of at most 255 bytes")
-    return ConnectRequest(
-        connection_id=connection_id,
-        channel_id=channel_id,
-        role=role,
-        client_id=message.get("client_id") if isinstance(message.get("client_id"), str) else None,
-        bundle_id=message.get("bundle_id") if isinstance(message.get("bundle_id"), str) else None,
-        metadata=message.get("metadata"),
-        audio=message.get("audio", True),
-        video=message.get("video", True),
-        multistream=bool(message.get("multistream", True)),
-        simulcast=bool(message.get("simulcast", False)),
-        spotlight=bool(message.get("spotlight", False)),
-        raw=message,
-    )
 
 
 class SignalingServer:
@@ -129,8 +96,8 @@ class SignalingServer:
         try:
             first = await asyncio.wait_for(socket.recv(), timeout=30)
             request = parse_connect(first, connection_id)
-        except BadConnect as exc:
-            await socket.close(4400, str(exc)[:120])
+        except BadMessage as exc:
+            await self._refuse(socket, connection_id, exc)
             return
         except (ConnectionClosed, asyncio.TimeoutError):
             return  # the SDK opens sockets to every URL and closes the losers without a word
@@ -159,30 +126,38 @@ class SignalingServer:
 
     async def _run(self, link: Link) -> str:
         link.peer = Peer(link.request.role, on_connected=lambda: self._spawn(self._on_pc_connected(link)))
-        sdp = await link.peer.create_offer()
-        await link.socket.send(json.dumps(self._offer(link, sdp)))
-        pinger = self._spawn(self._ping_loop(link))
+        pinger: asyncio.Task[None] | None = None
         try:
+            sdp = await link.peer.create_offer()
+            await link.socket.send(json.dumps(self._offer(link, sdp)))
+            pinger = self._spawn(self._ping_loop(link))
             async for raw in link.socket:
-                message = _loads(raw)
-                if message is None:
-                    continue
+                message = parse_message(raw)
                 kind = message.get("type")
-                if kind == "answer" and isinstance(message.get("sdp"), str):
-                    await link.peer.set_answer(message["sdp"])
-                elif kind == "candidate" and isinstance(message.get("candidate"), str):
-                    await link.peer.add_candidate(message["candidate"])
+                if kind == "answer":
+                    await link.peer.set_answer(text_field(message, "sdp"))
+                elif kind == "candidate":
+                    await link.peer.add_candidate(text_field(message, "candidate"))
                 elif kind == "disconnect":
                     link.close_reason = "TYPE-DISCONNECT"
                     await link.peer.close()
                     await link.socket.close(1000, "TYPE-DISCONNECT")
                     return "TYPE-DISCONNECT"
                 # pong, stats and anything else need no answer
+        except BadMessage as exc:
+            link.close_reason = "SIGNALING-ERROR"
+            await self._refuse(link.socket, link.connection_id, exc)
         except ConnectionClosed:
-            pass
+            pass  # a client that leaves, even mid-offer, is no error
         finally:
-            pinger.cancel()
+            if pinger is not None:
+                pinger.cancel()
         return link.close_reason or "WEBSOCKET-CLOSED"
+
+    @staticmethod
+    async def _refuse(socket: ServerConnection, connection_id: str, exc: BadMessage) -> None:
+        log.warning("signaling %s closed with %d: %s", connection_id, CLOSE_CODE, exc)
+        await socket.close(CLOSE_CODE, str(exc)[:120])
 
     def _offer(self, link: Link, sdp: str) -> dict[str, Any]:
         request, decision = link.request, link.decision
@@ -263,10 +238,3 @@ class SignalingServer:
         task.add_done_callback(self._tasks.discard)
         return task
 
-
-def _loads(raw: str | bytes) -> dict[str, Any] | None:
-    try:
-        value = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
-        return None
-    return value if isinstance(value, dict) else None

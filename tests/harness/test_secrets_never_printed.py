@@ -112,3 +112,17 @@ def test_a_real_failing_run_and_its_html_report_show_no_secret(tmp_path):
     assert any("REDACTED" in text for name, text in texts if "allure-results" in name)
     for name, text in texts:
         assert SECRET_KEY not in text and TOKEN not in text, f"a secret leaked into {name}"
+
+
+def test_the_conformance_report_names_the_target_without_credentials(tmp_path):
+    (tmp_path / "test_probe.py").write_text(
+        "import pytest\n\n@pytest.mark.clause('SESSION-NEW-ID')\ndef test_ok():\n    pass\n")
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "test_probe.py", "-p", "sora_conformance.pytest_plugin", "-p",
+         "no:cacheprovider", f"--report-dir={tmp_path / 'r'}", "--sora-api-url",
+         "http://admin:hunter2@127.0.0.1:9/?token=abc123", "--sora-signaling-url", "ws://u:pw9@127.0.0.1:9/sig"],
+        capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    written = "".join(p.read_text() for p in (tmp_path / "r").iterdir()) + done.stdout + done.stderr
+    assert "http://127.0.0.1:9/" in written
+    for secret in ("hunter2", "abc123", "pw9"):
+        assert secret not in written
