@@ -30,7 +30,8 @@ HUB_TOKEN_KEY = "sora_capture_hub_token"
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     g = parser.getgroup("sora-conformance", "Sora recording conformance")
-    g.addoption("--sora-api-url", help="target API URL (env TEST_API_URL); none: the embedded emulator")
+    g.addoption("--sora-api-url", help="target API URL (env TEST_API_URL); a cluster: every node's, comma-separated; "
+                                        "none: the embedded emulator")
     g.addoption("--sora-signaling-url", help="target signaling URL(s), comma-separated (env TEST_SIGNALING_URLS)")
     g.addoption("--channel-prefix", help="prefix of every channel the run uses (env TEST_CHANNEL_ID_PREFIX)")
     g.addoption("--webhook-listen", metavar="HOST:PORT", help="where the webhook capture server listens")
