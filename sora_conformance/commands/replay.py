@@ -1,22 +1,29 @@
 """`sora-conformance replay --to URL`: does your own webhook receiver accept the new payloads?
 
-Posts the schema-valid examples of fixtures/valid/ to the user's receiver, one request each, and reports
-status and latency. It only ever posts to the URL given.
+Without --generate it posts the schema-valid examples of fixtures/valid/ to URL, one request each. With
+--generate N it posts N payloads drawn by Hypothesis from the contract's schemas to URL/session, /event and
+/auth (or URL with {endpoint} replaced), shrinks every failure to its smallest payload and says how to
+reproduce it. It only ever posts to the URL given.
 """
 from __future__ import annotations
 
 import argparse
 import json
+import random
 import sys
 import time
+from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import requests
 
+from ..contract.generate import TYPES
 from ..contract.paths import fixtures_dir
+from ..replay.receiver import UsageError, check_timeout, check_url
+from . import replay_generated
 
-HELP = "post valid example webhooks (session.created, recording.*, archive.*) to your receiver"
+HELP = ("post webhooks to your receiver: the valid examples, or with --generate N payloads generated from the "
+        "contract, failures shrunk")
 DEFAULT_TYPES = ["session.created", "session.destroyed", "recording.started", "recording.report", "archive.started",
                  "archive.available", "split-archive.available", "split-archive.end"]
 HEADER = {"session.created": "session", "session.destroyed": "session", "recording.started": "session",
@@ -24,10 +31,23 @@ HEADER = {"session.created": "session", "session.destroyed": "session", "recordi
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--to", required=True, metavar="URL", help="your webhook receiver ({endpoint} = session/event)")
+    parser.add_argument("--to", required=True, metavar="URL",
+                        help="your webhook receiver ({endpoint} = session/event/auth; with --generate, "
+                             "without {endpoint}: URL/session, URL/event, URL/auth)")
     parser.add_argument("--only", action="append", metavar="TYPE", help=f"only these types (default: {', '.join(DEFAULT_TYPES)})")
     parser.add_argument("--timeout", type=float, default=10.0, help="seconds per request (default 10)")
-    parser.add_argument("--json", action="store_true", help="machine-readable output")
+    parser.add_argument("--json", action="store_true", help="machine-readable output (examples mode)")
+    parser.add_argument("--generate", type=int, metavar="N",
+                        help="post N payloads generated from the schemas (property-based, shrinks failures)")
+    parser.add_argument("--seed", type=int, help="with --generate: the run's seed (printed; same seed, same payloads)")
+    parser.add_argument("--types", metavar="T1,T2", help=f"with --generate: these types (default: {','.join(TYPES)})")
+    parser.add_argument("--negative", action="store_true",
+                        help="also post payloads breaking a must clause and report which were accepted (informational)")
+    parser.add_argument("--junit", type=Path, metavar="FILE", help="with --generate: write JUnit XML here")
+    parser.add_argument("--allure-dir", type=Path, metavar="DIR",
+                        help="with --generate: write Allure results here (`allure generate DIR` renders them)")
+    parser.add_argument("--failures-dir", type=Path, default=Path("reports/replay-failures"), metavar="DIR",
+                        help="with --generate: where failing payloads are written (default reports/replay-failures)")
 
 
 def examples(types: list[str]) -> list[tuple[str, str, Any]]:
@@ -39,9 +59,15 @@ def examples(types: list[str]) -> list[tuple[str, str, Any]]:
 
 
 def run(args: argparse.Namespace) -> int:
-    parts = urlsplit(args.to)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        print(f"sora-conformance replay: --to must be an http(s) URL, got {args.to!r}", file=sys.stderr)
+    if args.generate is not None:
+        if args.seed is None:
+            args.seed = random.SystemRandom().randrange(2**32)
+        return replay_generated.run(args)
+    try:  # the same one-line usage errors as --generate: bad URL, port out of range, timeout not above 0
+        check_url(args.to)
+        check_timeout(args.timeout)
+    except UsageError as exc:
+        print(f"sora-conformance replay: {exc}", file=sys.stderr)
         return 2
     types = args.only or DEFAULT_TYPES
     unknown = [t for t in types if not (fixtures_dir() / "valid" / t).is_dir()]

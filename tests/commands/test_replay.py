@@ -2,6 +2,8 @@
 import json
 import socket
 
+import pytest
+
 from pytest_httpserver import HTTPServer
 
 from sora_conformance.cli import main
@@ -35,3 +37,13 @@ def test_a_receiver_that_is_down_exits_2_with_one_line(capsys):
 
 def test_a_bad_url_exits_2(capsys):
     assert main(["replay", "--to", "not-a-url"]) == 2
+
+
+@pytest.mark.parametrize("argv", [["--to", "http://127.0.0.1:99999/"], ["--to", "http://[::1/"],
+                                  ["--to", "http://127.0.0.1:9/", "--timeout", "0"],
+                                  ["--to", "http://127.0.0.1:9/", "--timeout", "-1"]],
+                         ids=["port-out-of-range", "unclosed-ipv6", "timeout-zero", "timeout-negative"])
+def test_bad_options_of_the_examples_replay_are_one_usage_line(argv, capsys):
+    assert main(["replay", *argv]) == 2
+    out = capsys.readouterr()
+    assert "Traceback" not in out.out + out.err and out.err.startswith("sora-conformance replay: ")
