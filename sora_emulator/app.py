@@ -17,6 +17,7 @@ from .errors import AlreadyRecording, ApiError, SessionNotFound
 from .faults import Faults
 from .hooks import ConnectDecision, ConnectRequest, SignalingControl
 from .ids import new_id
+from .media.writer import ArchiveMedia
 from .params import UNSET, RecordingParams, session_recording_params
 from .recorder import Recorder
 from .state import Archive, Connection, Recording, Session, State
@@ -45,6 +46,7 @@ class EmulatorApp:
         self._entries: dict[str, list[dict[str, Any]]] = {}  # recording_id -> report archive entries
         self._pending: dict[str, set[asyncio.Task[None]]] = {}  # recording_id -> archive finalisations
         self._carried: dict[str, RecordingParams] = {}  # fault recording-spans-sessions
+        self._media: dict[tuple[str, str], tuple[ArchiveMedia, list[Any]]] = {}  # (rec, conn) -> writer, taps
         self._tasks: set[asyncio.Task[Any]] = set()
         self.node_of: dict[str, str] = {}  # connection_id -> node_name (cluster: the node it connected to)
         self.api_node: dict[str, str] = {}  # channel_id -> node whose API last started / stopped its recording
@@ -211,14 +213,54 @@ class EmulatorApp:
     async def _open_archive(self, recording: Recording, connection: Connection) -> None:
         archive = self.state.open_archive(recording, connection)
         if archive is not None:
+            self._record_media(recording, archive)
             await self._archive_event("archive.started", recording, archive, {})
         elif connection.recording_block and not recording.legacy and self.faults.on("blocked-connection-reported"):
             phantom = Archive(connection, self.clock())  # no files: only the webhook and the report entry
             await self._archive_event("archive.started", recording, phantom, {})
             self._entries.setdefault(recording.recording_id, []).append(payloads.archive_entry(recording, phantom, None))
+        elif connection.recording_block and self.faults.on("blocked-media-mixed"):
+            for (rid, _), (writer, taps) in self._media.items():
+                if rid == recording.recording_id:
+                    self._listen(writer, taps, connection.connection_id)
+
+    def _record_media(self, recording: Recording, archive: Archive) -> None:
+        """Starts writing what the connection sends into its archive files."""
+        if self.faults.on("no-files"):
+            return
+        cid = archive.connection.connection_id
+        writer = ArchiveMedia(self.recorder.directory(recording), self.recorder.media_layouts(recording, cid),
+                              archive.start_time, archive.connection.video is not False,
+                              archive.connection.audio is not False, self.faults, self.clock)
+        taps: list[Any] = []
+        if self.faults.on("archive-media-swapped"):
+            other = next(((w, t) for (rid, _), (w, t) in self._media.items() if rid == recording.recording_id), None)
+            if other is not None:  # each writer now records the other connection
+                self._media[(recording.recording_id, cid)] = (writer, taps)
+                for tap in other[1]:
+                    tap.unsubscribe(other[0])
+                    self._listen(writer, taps, None, tap)
+                other[1].clear()
+                self._listen(other[0], other[1], cid)
+                return
+        self._listen(writer, taps, cid)
+        if self.faults.on("blocked-media-mixed"):
+            for blocked in self.state.session_connections(recording.channel_id):
+                if blocked.recording_block:
+                    self._listen(writer, taps, blocked.connection_id)
+        self._media[(recording.recording_id, cid)] = (writer, taps)
+
+    def _listen(self, writer: ArchiveMedia, taps: list[Any], connection_id: str | None, tap: Any = None) -> None:
+        tap = tap or (self.signaling.media(connection_id) if self.signaling and connection_id else None)
+        if tap is not None:
+            tap.subscribe(writer)
+            taps.append(tap)
 
     async def _finalise(self, recording: Recording, archive: Archive) -> None:
-        written = await asyncio.to_thread(self.recorder.finalise_archive, recording, archive)
+        writer, taps = self._media.pop((recording.recording_id, archive.connection.connection_id), (None, []))
+        for tap in taps:
+            tap.unsubscribe(writer)
+        written = await asyncio.to_thread(self.recorder.finalise_archive, recording, archive, writer)
         self._entries.setdefault(recording.recording_id, []).append(written.entry)
         for kind, extras in written.events:
             await self._archive_event(kind, recording, archive, extras)

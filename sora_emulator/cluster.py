@@ -7,7 +7,7 @@ go to any node (API_RECORDING).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol
+from typing import Any, Protocol
 
 from .hooks import ConnectDecision, ConnectionHooks, ConnectRequest, SignalingControl
 from .payloads import NODE_NAME as SINGLE_NODE_NAME
@@ -60,3 +60,6 @@ class ClusterSignaling:
 
     def connection_ids(self, channel_id: str) -> list[str]:
         return [cid for server in self.servers for cid in server.connection_ids(channel_id)]
+
+    def media(self, connection_id: str) -> Any:
+        return next((tap for server in self.servers if (tap := server.media(connection_id)) is not None), None)

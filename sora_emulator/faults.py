@@ -93,6 +93,15 @@ _CATALOGUE = [
     Fault("cluster-api-local-only", "CLUSTER-ANY-NODE",
           "a cluster node's API refuses StartRecording / StopRecording for sessions whose clients are on another node"),
     Fault("legacy-api-disabled", "CONF-LEGACY-ENABLE", "legacy_recording = true does not enable the legacy API"),
+    Fault("archive-media-swapped", "MEDIA-OWN-CONTENT",
+          "two connections' media are written into each other's archive files"),
+    Fault("archive-media-blank", "MEDIA-OWN-CONTENT", "archives hold black video and silent audio"),
+    Fault("archive-audio-silent", "MEDIA-AUDIO-TONE", "archives hold the connection's video but silent audio"),
+    Fault("archive-truncated", "MEDIA-DURATION", "archive media files are cut off half-way, as a crash leaves them"),
+    Fault("split-archive-gap", "MEDIA-SPLIT-CONTIGUOUS",
+          "every split archive stops 0.6 s before its interval ends: gaps between consecutive pieces"),
+    Fault("blocked-media-mixed", "MEDIA-BLOCKED-ABSENT",
+          "a recording_block connection's media is mixed into the other connections' archives"),
 ]
 
 FAULTS: dict[str, Fault] = {fault.name: fault for fault in _CATALOGUE}

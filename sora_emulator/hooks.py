@@ -64,3 +64,6 @@ class SignalingControl(Protocol):
 
     def connection_ids(self, channel_id: str) -> list[str]:
         """Live connection ids of a channel, in connect order."""
+
+    def media(self, connection_id: str) -> Any:
+        """The connection's received media (`media.tap.MediaTap`), or None when it has none (gone)."""

@@ -1,8 +1,8 @@
-"""Recording files on disk: playable WebM (or MP4) media and the JSON beside it, written atomically.
+"""Recording files on disk: WebM (or synthesised MP4) media and the JSON beside it, written atomically.
 
-Media is synthesised with PyAV from the recorded interval (not from received RTP): what the clauses and
-the file consumers (hisui, sora-archive-uploader) care about is that the file exists, plays, and lasts as
-long as the JSON says.
+The media is what the connection sent, written while the archive was open (`media.writer.ArchiveMedia`);
+finalising closes those files and writes the JSON. Grey frames lasting the interval are synthesised only
+when nothing was received to write (an archive opened without a live peer, e.g. in unit tests).
 """
 from __future__ import annotations
 
@@ -15,8 +15,10 @@ from typing import Any
 
 from . import payloads
 from .faults import Faults
-from .media import write_mp4, write_video
+from .media.synth import write_mp4, write_video
+from .media.writer import ArchiveMedia, Layout
 from .state import Archive, Recording
+
 
 def write_json(path: Path, body: dict[str, Any]) -> None:
     tmp = path.with_name(path.name + ".tmp")
@@ -27,6 +29,11 @@ def write_json(path: Path, body: dict[str, Any]) -> None:
 def write_webm(path: Path, seconds: float) -> int:
     """A VP8 WebM lasting `seconds` (at least one frame); returns its size in bytes."""
     return write_video(path, seconds, "webm")
+
+
+def media_file(path: Path, seconds: float) -> int:
+    """The size of the media written at `path`, synthesised first if nothing was received for it."""
+    return path.stat().st_size if path.is_file() else write_webm(path, seconds)
 
 
 @dataclass
@@ -48,16 +55,28 @@ class Recorder:
         path.mkdir(parents=True, exist_ok=True)
         return path
 
-    def finalise_archive(self, rec: Recording, archive: Archive) -> WrittenArchive:
-        """Blocking (PyAV): call from a worker thread."""
+    def media_layouts(self, rec: Recording, cid: str) -> list[Layout]:
+        """The media files of a connection's archive, as `finalise_archive` names them (none for MP4: synthesised)."""
+        layouts: list[Layout] = []
+        if rec.params.format == "mp4":
+            return layouts
+        if self._splits(rec):
+            layouts.append(Layout(lambda index: f"split-archive-{cid}_{index:04d}", float(rec.params.split_duration or 1)))
+        if not rec.params.split_only or self.faults.on("split-only-writes-single"):
+            layouts.append(Layout(lambda _: f"archive-{cid}"))
+        return layouts
+
+    def finalise_archive(self, rec: Recording, archive: Archive, media: ArchiveMedia | None = None) -> WrittenArchive:
+        """Blocking (PyAV): call from a worker thread. `media` is the writer of what the connection sent."""
         directory = self.directory(rec)
         stop = archive.stop_time if archive.stop_time is not None else archive.start_time
+        if media is not None:
+            media.close(stop)
         cid = archive.connection.connection_id
         write_files = not self.faults.on("no-files")
         events: list[tuple[str, dict[str, Any]]] = []
         split_last: int | None = None
-        dual = self.dual_output and not self.faults.on("dual-output-ignored")
-        if rec.params.split_duration and (rec.params.split_only or dual):
+        if self._splits(rec):
             split_last = self._write_splits(rec, archive, directory, stop, write_files, events)
         if not rec.params.split_only or self.faults.on("split-only-writes-single"):
             stem = f"archive-{cid}"
@@ -75,6 +94,11 @@ class Recorder:
             entry |= {"file_path": str(directory / f"archive-{cid}.{rec.params.format}"),
                       "metadata_file_path": str(directory / f"archive-{cid}.json")}
         return WrittenArchive(entry, events)
+
+    def _splits(self, rec: Recording) -> bool:
+        """Split files: with split_only, or with recording_dual_output (split_duration given either way)."""
+        dual = self.dual_output and not self.faults.on("dual-output-ignored")
+        return bool(rec.params.split_duration) and (rec.params.split_only or dual)
 
     def _write_splits(self, rec: Recording, archive: Archive, directory: Path, stop: float, write_files: bool,
                       events: list[tuple[str, dict[str, Any]]]) -> int:
@@ -115,7 +139,7 @@ class Recorder:
 
 
 def _media(rec: Recording) -> Any:
-    return write_mp4 if rec.params.format == "mp4" else write_webm
+    return write_mp4 if rec.params.format == "mp4" else media_file
 
 
 def _available_extras(body: dict[str, Any]) -> dict[str, Any]:

@@ -130,6 +130,10 @@ class State:
     def destroy_session(self, channel_id: str) -> Session | None:
         return self.sessions.pop(channel_id, None)
 
+    def session_connections(self, channel_id: str) -> list[Connection]:
+        session = self.sessions.get(channel_id)
+        return list(session.connections.values()) if session else []
+
     def session(self, channel_id: str, session_id: str | None = None) -> Session:
         session = self.sessions.get(channel_id)
         if session is None or (session_id is not None and session.session_id != session_id):

@@ -11,6 +11,8 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..media.signature import Signature, signature
+
 
 class ClientError(Exception):
     pass
@@ -113,6 +115,7 @@ class SoraClient:
     offer: dict[str, Any] = field(default_factory=dict)
     notifies: list[dict[str, Any]] = field(default_factory=list)
     close_info: CloseInfo | None = None
+    signature: Signature = field(default_factory=lambda: signature(0))
 
     @property
     def connection_id(self) -> str | None:
@@ -161,6 +164,7 @@ class ClientPool:
         self._worker: _Worker | None = None
         self._lock = threading.Lock()
         self._ids = itertools.count(1)
+        self._senders = itertools.count()
         self._clients: dict[str, SoraClient] = {}
 
     def _live_worker(self) -> _Worker:
@@ -180,13 +184,14 @@ class ClientPool:
                 timeout: float = 10.0) -> SoraClient:
         worker = self._live_worker()
         handle = f"c{next(self._ids)}"
+        sig = signature(next(self._senders))  # consecutive clients (a test's) never share a signature
         timeout *= self.multiplier
         reply = self._request(worker, {"op": "connect", "handle": handle, "signaling_urls": signaling_urls,
                                        "channel_id": channel_id, "role": role, "metadata": metadata,
                                        "audio": audio, "video": video, "client_id": client_id,
-                                       "timeout": timeout}, timeout + 10)
+                                       "signature": sig.index, "timeout": timeout}, timeout + 10)
         client = SoraClient(self, worker, handle, channel_id, role, reply.get("offer") or {},
-                            reply.get("notifies") or [])
+                            reply.get("notifies") or [], signature=sig)
         if not reply.get("ok"):
             raise ClientConnectError(f"{role} client could not connect to channel {channel_id}: {reply.get('error')}")
         self._clients[handle] = client

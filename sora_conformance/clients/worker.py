@@ -11,12 +11,9 @@ import sys
 import threading
 from typing import Any
 
-import numpy as np
 from sora_sdk import Sora
 
-VIDEO_FPS = 10
-AUDIO_RATE = 16000
-AUDIO_CHUNK = AUDIO_RATE // 50  # 20 ms
+from ..media.signature import AUDIO_RATE, FPS, audio_chunk, signature, video_frame
 
 
 class Output:
@@ -30,7 +27,7 @@ class Output:
 
 
 class Client:
-    """One sora-sdk connection with synthetic media fed from before connect until it closes."""
+    """One sora-sdk connection fed its own signature media (colour, tone) from before connect until it closes."""
 
     def __init__(self, sora: Sora, out: Output, handle: str, req: dict[str, Any]) -> None:
         self.out = out
@@ -42,6 +39,7 @@ class Client:
         self.offer: dict[str, Any] = {}
         self.notifies: list[dict[str, Any]] = []
         self.close_info: dict[str, Any] = {}
+        self.signature = signature(int(req.get("signature", 0)))
         sends = self.role != "recvonly"
         self.audio = sora.create_audio_source(1, AUDIO_RATE) if sends and req.get("audio", True) else None
         self.video = sora.create_video_source() if sends and req.get("video", True) else None
@@ -57,14 +55,14 @@ class Client:
         self.conn.on_disconnect = self._on_disconnect
 
     def _feed(self) -> None:
-        frame = np.full((120, 160, 3), 80, np.uint8)
-        silence = np.zeros((AUDIO_CHUNK, 1), np.int16)
+        frame = video_frame(self.signature)
+        tone = audio_chunk(self.signature)
         tick = 0
         # Paced media, as a camera and a microphone would deliver it.
         while not self.stopped.wait(0.02):  # sleep-ok: media pacing (20 ms audio frames)
             if self.audio is not None:
-                self.audio.on_data(silence)
-            if self.video is not None and tick % (50 // VIDEO_FPS) == 0:
+                self.audio.on_data(tone)
+            if self.video is not None and tick % (50 // FPS) == 0:
                 self.video.on_captured(frame)
             tick += 1
 

@@ -7,6 +7,7 @@ whatever happened.
 """
 from __future__ import annotations
 
+import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -18,6 +19,7 @@ import jwt
 
 from ..clients import ClientError, ClientPool, SoraClient
 from .archive import ArchiveDir
+from .media import RecordedFile, connection_media
 from .capture import TAG_KEY, Captured, CaptureServer
 from .config import HarnessConfig
 from .profile import TargetProfile
@@ -279,6 +281,17 @@ class Scenario:
     def media_container(self, rec: Recorded, name: str) -> str:
         """The container format PyAV finds in one of the recording's media files ("" when not readable)."""
         return self._archive.container(rec.recording_id, name)
+
+    def archive_media(self, rec: Recorded, client: SoraClient, clause: str | None = None) -> list[RecordedFile]:
+        """The client's media files in the recording, decoded (single archive, or split pieces in order)."""
+        assert client.connection_id is not None
+        return connection_media(self._archive, rec.recording_id, client.connection_id, self.clause(clause),
+                                self.evidence)
+
+    def record_for(self, seconds: float) -> None:
+        """Lets media flow into the recording for `seconds`: the length of the recorded interval is the
+        scenario's input, not a wait for something to happen."""
+        threading.Event().wait(seconds)  # sleep-ok: the recorded interval itself
 
     def reports_for_channel(self, channel: str, since: float) -> list[Path]:
         return self._archive.reports_for_channel(channel, since)

@@ -5,26 +5,14 @@ import asyncio
 import contextlib
 from collections.abc import Callable
 
-import queue
-import threading
-
-from aiortc import RTCConfiguration, RTCPeerConnection, RTCSessionDescription, rtcrtpreceiver
+from aiortc import RTCConfiguration, RTCPeerConnection, RTCSessionDescription
 from aiortc.mediastreams import AudioStreamTrack, VideoStreamTrack
 from aiortc.sdp import candidate_from_sdp
 
+from ..media import tap
 from .messages import BadMessage
 
-def drop_received_media(loop: asyncio.AbstractEventLoop, input_q: queue.Queue, output_q: asyncio.Queue,
-                        decode_error: threading.Event) -> None:
-    """Stands in for aiortc's decoder thread: Sora stores media as received and never decodes it, and nor
-    does the emulator (recordings are synthesised), so frames are dropped undecoded. Decoding every
-    client's VP8 and Opus would cost most of the emulator's CPU under load."""
-    while input_q.get() is not None:
-        pass
-    asyncio.run_coroutine_threadsafe(output_q.put(None), loop)  # ends the track, as aiortc's worker does
-
-
-rtcrtpreceiver.decoder_worker = drop_received_media  # aiortc looks it up when a receiver starts
+tap.install()
 
 # Direction of our transceivers, seen from the server, for each client role.
 SERVER_DIRECTION = {"sendonly": "recvonly", "recvonly": "sendonly", "sendrecv": "sendrecv"}
@@ -37,12 +25,18 @@ class Peer:
         self._role = role
         self._closed = False
         self._close_lock = asyncio.Lock()
+        self.media = tap.MediaTap()  # what this connection sends, decoded while an archive records it
         direction = SERVER_DIRECTION[role]
         for kind, track in (("audio", AudioStreamTrack), ("video", VideoStreamTrack)):
             if direction == "recvonly":
                 self._pc.addTransceiver(kind, direction="recvonly")
             else:
                 self._pc.addTransceiver(track(), direction=direction)
+
+        @self._pc.on("track")
+        def _on_track(track: object) -> None:
+            # Emitted in setRemoteDescription, before the receiver starts its decoder thread.
+            tap.attach(track, self.media)
 
         @self._pc.on("connectionstatechange")
         async def _on_state() -> None:
@@ -84,3 +78,6 @@ class Peer:
                 return
             self._closed = True
             await self._pc.close()
+            for transceiver in self._pc.getTransceivers():
+                if transceiver.receiver.track is not None:
+                    tap.detach(transceiver.receiver.track)

@@ -87,6 +87,11 @@ class SignalingServer:
     def connection_ids(self, channel_id: str) -> list[str]:
         return [cid for cid, link in self._links.items() if link.request.channel_id == channel_id]
 
+    def media(self, connection_id: str) -> Any:
+        """The connection's MediaTap (None once it is gone, or before its peer exists)."""
+        link = self._links.get(connection_id)
+        return link.peer.media if link is not None and link.peer is not None else None
+
     def channel_links(self, channel_id: str) -> list[Link]:
         return [link for link in self._links.values() if link.request.channel_id == channel_id]
 

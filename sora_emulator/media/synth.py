@@ -1,4 +1,8 @@
-"""Synthesised recording media, written with PyAV: WebM (VP8) by default, MP4 (H.264) for "format": "mp4"."""
+"""Synthesised grey media lasting an interval, written with PyAV: WebM (VP8), or MP4 (H.264) for "format": "mp4".
+
+Used when nothing was received to write (media/writer.py writes what connections send, as WebM), and for
+MP4 archives, which are synthesised: the MP4 clause is about the container, not the content.
+"""
 from __future__ import annotations
 
 import math

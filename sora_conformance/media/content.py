@@ -1,0 +1,142 @@
+"""What a recorded media file holds, read with PyAV: the colour of each frame, the audio's dominant tone and
+when the media starts and ends. Decoding stops at the first error (a truncated file): what decoded so far is
+kept and the error is reported beside it.
+
+Tolerances are ours (the docs only say an archive holds the connection's media), stated here once.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import av
+import numpy as np
+
+from .signature import PALETTE, Signature
+
+MOST = 0.8  # "most frames": the share of a file's frames that must carry its connection's colour
+COLOUR_DISTANCE = 60.0  # RGB distance within which a frame's mean colour is a palette colour (VP8 drifts ~10)
+TONE_TOLERANCE_HZ = 25.0  # Opus and a short FFT window move a pure tone by a few Hz
+SILENCE_RMS = 200.0  # int16 scale; the senders' tone has an RMS of ~5,600
+DURATION_TOLERANCE = 0.4  # seconds: media span vs the interval it records (start-up key frame, 10 fps)
+SPLIT_TOLERANCE = 0.35  # seconds: where a split piece's media starts and ends within its interval
+AUDIO_MIN_SECONDS = 0.4  # shorter audio (a split tail) is too short to name its tone
+ANALYSIS_RATE = 16000
+
+
+@dataclass
+class MediaContent:
+    name: str
+    colours: list[tuple[int, int, int]] = field(default_factory=list)  # mean RGB of each video frame
+    video_start: float | None = None
+    video_end: float | None = None
+    audio_seconds: float = 0.0
+    audio_start: float | None = None
+    audio_end: float | None = None
+    tone_hz: float | None = None  # None: no audio, or silence
+    audio_rms: float = 0.0
+    error: str | None = None
+
+    @property
+    def start(self) -> float | None:
+        starts = [t for t in (self.video_start, self.audio_start) if t is not None]
+        return min(starts) if starts else None
+
+    @property
+    def end(self) -> float | None:
+        ends = [t for t in (self.video_end, self.audio_end) if t is not None]
+        return max(ends) if ends else None
+
+    @property
+    def span(self) -> float:
+        """Seconds from where the media starts to where it ends (0 when nothing decoded)."""
+        return (self.end or 0.0) - (self.start or 0.0) if self.start is not None else 0.0
+
+    def share(self, sig: Signature) -> float:
+        """The share of video frames carrying `sig`'s colour (0 when there are none)."""
+        return _share(self.colours, sig.colour)
+
+    def frames_of(self, sig: Signature) -> int:
+        return sum(1 for c in self.colours if _near(c, sig.colour))
+
+    def summary(self) -> dict[str, Any]:
+        named = {f"{c}": self.colours.count(c) for c in sorted(set(self.colours))[:6]}
+        return {"file": self.name, "video_frames": len(self.colours), "colours (first 6)": named,
+                "video": [self.video_start, self.video_end], "audio": [self.audio_start, self.audio_end],
+                "tone_hz": self.tone_hz, "audio_rms": round(self.audio_rms), "span": round(self.span, 3),
+                "error": self.error}
+
+
+def read_media(path: Path) -> MediaContent:
+    content = MediaContent(path.name)
+    try:
+        container = av.open(str(path))
+    except (av.FFmpegError, OSError) as exc:
+        content.error = f"cannot open: {exc}"
+        return content
+    samples: list[np.ndarray] = []
+    resampler = av.AudioResampler(format="s16", layout="mono", rate=ANALYSIS_RATE)
+    with container:
+        streams = [s for s in (container.streams.video[:1] + container.streams.audio[:1])]
+        try:
+            for packet in container.demux(streams):
+                for frame in packet.decode():
+                    if isinstance(frame, av.VideoFrame):
+                        _add_video(content, frame)
+                    else:
+                        _add_audio(content, frame, resampler, samples)
+        except (av.FFmpegError, ValueError) as exc:  # a cut-off file: keep what decoded
+            content.error = f"decoding stopped: {exc}"
+    if samples:
+        _analyse_audio(content, np.concatenate(samples))
+    return content
+
+
+def _add_video(content: MediaContent, frame: Any) -> None:
+    if frame.time is None:
+        return
+    rgb = frame.to_ndarray(format="rgb24")[::4, ::4].reshape(-1, 3)
+    content.colours.append(_snap(tuple(int(v) for v in rgb.mean(axis=0))))
+    content.video_start = frame.time if content.video_start is None else min(content.video_start, frame.time)
+    # a frame lasts until the next; the last one gets the senders' 10 fps interval
+    content.video_end = max(content.video_end or 0.0, frame.time + 0.1)
+
+
+def _add_audio(content: MediaContent, frame: Any, resampler: Any, samples: list[np.ndarray]) -> None:
+    if frame.time is not None:
+        content.audio_start = frame.time if content.audio_start is None else min(content.audio_start, frame.time)
+        content.audio_end = max(content.audio_end or 0.0, frame.time + frame.samples / frame.sample_rate)
+    for mono in resampler.resample(frame):
+        samples.append(mono.to_ndarray().reshape(-1))
+
+
+def _analyse_audio(content: MediaContent, signal: np.ndarray) -> None:
+    content.audio_seconds = len(signal) / ANALYSIS_RATE
+    values = signal.astype(np.float64)
+    content.audio_rms = float(np.sqrt(np.mean(values**2))) if len(values) else 0.0
+    if content.audio_seconds < AUDIO_MIN_SECONDS or content.audio_rms < SILENCE_RMS:
+        return
+    spectrum = np.abs(np.fft.rfft(values * np.hanning(len(values))))
+    spectrum[: int(100 * len(values) / ANALYSIS_RATE)] = 0  # below 100 Hz: hum and DC, never a signature
+    content.tone_hz = float(np.argmax(spectrum) * ANALYSIS_RATE / len(values))
+
+
+def tone_matches(content: MediaContent, sig: Signature) -> bool:
+    return content.tone_hz is not None and abs(content.tone_hz - sig.tone_hz) <= TONE_TOLERANCE_HZ
+
+
+def _near(colour: tuple[int, int, int], target: tuple[int, int, int]) -> bool:
+    return sum((a - b) ** 2 for a, b in zip(colour, target, strict=True)) <= COLOUR_DISTANCE**2
+
+
+def _snap(colour: tuple[int, ...]) -> tuple[int, int, int]:
+    """The palette colour a frame is near, else its own colour rounded (so the evidence groups frames)."""
+    for target in PALETTE:
+        if _near((colour[0], colour[1], colour[2]), target):
+            return target
+    return (colour[0] // 10 * 10, colour[1] // 10 * 10, colour[2] // 10 * 10)
+
+
+def _share(colours: list[tuple[int, int, int]], target: tuple[int, int, int]) -> float:
+    return sum(1 for c in colours if _near(c, target)) / len(colours) if colours else 0.0

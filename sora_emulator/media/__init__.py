@@ -1,0 +1,1 @@
+"""What the emulator does with received media: decode it while someone records it, and write archives."""
