@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from dataclasses import replace
 from collections.abc import Callable
 from typing import Any
 
@@ -22,7 +23,7 @@ from .faults import ActiveFaults
 from .files import Disk
 from .hooks import ConnectDecision, ConnectRequest, SignalingControl
 from .ids import new_id
-from .params import RecordingParams, RecordingRules, session_recording_params
+from .params import UNSET, RecordingParams, RecordingRules, session_recording_params
 from .recorder import Recorder
 from .sending import Sending
 from .state import Recording, Session, State
@@ -39,13 +40,16 @@ class EmulatorApp:
         self.clock = clock
         session_ids = (lambda: new_id().lower()) if self.behaviour.session_ids_lower_case else None
         self.state = State(clock, session_id_factory=session_ids)
-        self.recorder = Recorder(config.archive_dir, Disk(self.faults.file), self.behaviour.split_only_writes_single)
+        self.recorder = Recorder(config.archive_dir, Disk(self.faults.file), self.behaviour.split_only_writes_single,
+                                 config.recording_dual_output and self.behaviour.dual_output_honoured)
         self.webhooks = Sending(WebhookSender(
             {Hook.AUTH: config.auth_webhook_url, Hook.SESSION: config.session_webhook_url,
              Hook.EVENT: config.event_webhook_url},
             WebhookLog(config.webhook_log_dir), config.webhook_timeout), self.faults.webhook)
+        self.node_of: dict[str, str] = {}  # connection_id -> node_name (cluster: the node it connected to)
+        self.api_node: dict[str, str] = {}  # channel_id -> node whose API last started / stopped its recording
         self.archiving = Archiving(self.state, self.recorder, self.webhooks, clock, self.behaviour,
-                                   lambda cid: self.signaling.media(cid) if self.signaling else None)
+                                   lambda cid: self.signaling.media(cid) if self.signaling else None, self._on_node)
         self.signaling: SignalingControl | None = None
         self.updates = SessionUpdates(config.session_updated_webhook_interval, self._session_updated)
         self._destroy_timers: dict[str, asyncio.TimerHandle] = {}
@@ -58,7 +62,8 @@ class EmulatorApp:
         answer: dict[str, Any] = {"allowed": True}
         if self.config.auth_webhook_url:
             asked = payloads.auth_request(request, self._counts(request.channel_id), self.clock())
-            delivery = await self.webhooks.send(Hook.AUTH, asked, request.connection_id)
+            delivery = await self.webhooks.send(Hook.AUTH, self._on_node(asked, request.connection_id),
+                                                request.connection_id)
             if not delivery.ok or not isinstance(delivery.body, dict):
                 return ConnectDecision(False, reason="AUTH-WEBHOOK-ERROR")
             answer = delivery.body
@@ -93,7 +98,7 @@ class EmulatorApp:
         if connection is None:
             return
         recording = self.state.recordings.get(connection.channel_id)
-        if recording is not None:
+        if recording is not None and self.behaviour.archive_ends_when_connection_leaves:
             archive = self.state.close_archive(recording, connection_id)
             if archive is not None:
                 await self.archiving.close(recording, archive)
@@ -123,6 +128,8 @@ class EmulatorApp:
         try:
             params = session_recording_params(answer | {"channel_id": session.channel_id}, self.rules,
                                               prefix="recording_")
+            if not self.behaviour.recording_options_from_session_created:
+                params = RecordingParams(session.channel_id, None, False, None, UNSET)
             params = RecordingParams(session.channel_id, params.expire_time, params.split_only,
                                      params.split_duration, params.metadata)
             await self.start_recording(params, require_session=True)
@@ -168,6 +175,8 @@ class EmulatorApp:
         if not params.legacy and self.behaviour.legacy_blocks_session_recording:
             if any(r.legacy for r in self.state.recordings.values()):
                 raise AlreadyRecording("a legacy recording is running")
+        if not self.behaviour.format_honoured:
+            params = replace(params, format="webm")
         recording = self.state.start_recording(params, require_session=require_session)
         expires_at = recording.expires_at
         if expires_at is not None and self.behaviour.expiry_ends_recording:
@@ -206,13 +215,21 @@ class EmulatorApp:
             session = None
         body = payloads.recording_webhook(kind, recording, session if not recording.legacy else None,
                                           self.clock(), report)
+        if recording.channel_id in self.api_node:
+            body["node_name"] = self.api_node[recording.channel_id]
         if recording.legacy:  # legacy recording webhooks belong on the event webhook, in order with archive.*
             self.webhooks.post_in_order(Hook.EVENT, body)
         else:
             await self.webhooks.send(Hook.SESSION, body)
 
     async def _event(self, body: dict[str, Any]) -> None:
-        self.webhooks.post_in_order(Hook.EVENT, body)
+        self.webhooks.post_in_order(Hook.EVENT, self._on_node(body, str(body.get("connection_id"))))
+
+    def _on_node(self, body: dict[str, Any], connection_id: str) -> dict[str, Any]:
+        """A cluster node's webhooks name that node (node_name), like each Sora node's."""
+        if connection_id in self.node_of:
+            body["node_name"] = self.node_of[connection_id]
+        return body
 
     def _counts(self, channel_id: str) -> dict[str, int]:
         session = self.state.sessions.get(channel_id)

@@ -18,8 +18,10 @@ from .webhooks import Hook
 
 class Archiving:
     def __init__(self, state: State, recorder: Recorder, webhooks: Sending, clock: Callable[[], float],
-                 behaviour: Behaviour, media_of: Callable[[str], Any]) -> None:
+                 behaviour: Behaviour, media_of: Callable[[str], Any],
+                 on_node: Callable[[dict[str, Any], str], dict[str, Any]]) -> None:
         self._state = state
+        self._on_node = on_node  # names the connection's cluster node in its webhooks
         self._behaviour = behaviour
         self._media_of = media_of  # connection_id -> its MediaTap (None once gone)
         self._media: dict[tuple[str, str], tuple[ArchiveMedia, list[Any]]] = {}  # (rec, conn) -> writer, taps
@@ -34,6 +36,10 @@ class Archiving:
         if archive is not None:
             self._record_media(recording, archive)
             self._event("archive.started", recording, archive, {})
+        elif connection.recording_block and not recording.legacy and self._behaviour.blocked_connection_reported:
+            phantom = Archive(connection, self._clock())  # no files: only the webhook and the report entry
+            self._event("archive.started", recording, phantom, {})
+            self._entries.setdefault(recording.recording_id, []).append(payloads.archive_entry(recording, phantom, None))
         elif connection.recording_block and not self._behaviour.blocked_media_excluded:
             for (rid, _), (writer, taps) in self._media.items():
                 if rid == recording.recording_id:
@@ -98,5 +104,5 @@ class Archiving:
             self._pending.get(recording.recording_id, set()).discard(task)
 
     def _event(self, kind: str, recording: Recording, archive: Archive, extras: dict[str, Any]) -> None:
-        self._webhooks.post_in_order(Hook.EVENT, payloads.archive_event(kind, recording, archive, self._clock(),
-                                                                        extras))
+        body = payloads.archive_event(kind, recording, archive, self._clock(), extras)
+        self._webhooks.post_in_order(Hook.EVENT, self._on_node(body, archive.connection.connection_id))

@@ -30,3 +30,10 @@ class Behaviour:
     archive_keeps_audio: bool = True  # the audio as sent (not silent)
     archive_files_complete: bool = True  # media files end properly (not cut off as by a crash)
     split_pieces_contiguous: bool = True  # each split piece ends where the next starts
+    recording_options_from_session_created: bool = True  # recording_expire_time, recording_split_*, ...
+    archive_ends_when_connection_leaves: bool = True  # its files are finalised then, not at StopRecording
+    blocked_connection_reported: bool = False  # a recording_block connection gets no archive.started, no entry
+    format_honoured: bool = True  # StartRecording "format": "mp4" writes MP4
+    dual_output_honoured: bool = True  # sora.conf recording_dual_output = true
+    sessions_show_recording: bool = True  # GetSession / ListSessions show the running recording
+    cluster_api_any_node: bool = True  # any cluster node's API acts on every session of the cluster

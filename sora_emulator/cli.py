@@ -34,8 +34,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--legacy-recording", action="store_true", default=None, help="enable legacy recording")
     p.add_argument("--session-destroy-delay", type=float, help="seconds from the last disconnect to destruction")
     p.add_argument("--recording-max-expire-time", type=int)
+    p.add_argument("--recording-max-split-duration", type=int)
+    p.add_argument("--recording-dual-output", action="store_true", default=None,
+                   help="with split_duration (split_only false), write the single archive and the split files")
     p.add_argument("--session-updated-webhook-interval", type=float,
                    help="seconds between session.updated webhooks of a live session (default 60, as Sora; 0: none)")
+    p.add_argument("--cluster-nodes", type=int, metavar="N",
+                   help="run N nodes sharing one state, like a Sora cluster: node i listens on api-port + i and "
+                        "signaling-port + i, and its webhooks name it in node_name (default 1)")
     p.add_argument("--fault", action="append", default=[], metavar="NAME", help="switch on a fault (repeatable)")
     p.add_argument("--list-faults", action="store_true", help="print the faults and the clause each breaks")
     return p
@@ -57,6 +63,8 @@ def config_from(args: argparse.Namespace) -> EmulatorConfig:
     settings["faults"] = known(faults)  # unknown names are a usage error
     if settings.get("session_updated_webhook_interval", 0) < 0:
         raise ConfigError("session-updated-webhook-interval must be 0 (none) or more seconds")
+    if not 1 <= settings.get("cluster_nodes", 1) <= 16:
+        raise ConfigError("cluster-nodes must be from 1 to 16")
     for key in ("api_port", "signaling_port"):
         if key in settings and not 0 <= settings[key] <= 65535:
             raise ConfigError(f"{key.replace('_', '-')} must be from 0 to 65535")
@@ -76,7 +84,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ConfigError, UnknownFault, EmulatorStartError) as exc:
         print(f"sora-emulator: {exc}", file=sys.stderr)
         return 2
-    print(f"sora-emulator: API {emulator.api_url}  signaling {emulator.signaling_url}  "
+    print(f"sora-emulator: API {', '.join(emulator.api_urls)}  signaling {', '.join(emulator.signaling_urls)}  "
           f"archive_dir {config.archive_dir}  faults {sorted(config.faults) or 'none'}", flush=True)
     stopped = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):

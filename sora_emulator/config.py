@@ -25,11 +25,13 @@ class EmulatorConfig:
     session_destroy_delay: float = 1.0
     recording_max_expire_time: int = 86400
     recording_max_split_duration: int = 86400
+    recording_dual_output: bool = False  # with split_duration (and split_only false): single and split files
     webhook_timeout: float = 5.0
     session_updated_webhook_interval: float = 60.0  # seconds between session.updated (Sora: 60); 0: none
     api_read_timeout: float = 5.0  # an API request's head, then its body, must each arrive within this
     ping_interval: float = 5.0
     faults: frozenset[str] = field(default_factory=frozenset)
+    cluster_nodes: int = 1  # N nodes sharing one state: an API and a signaling port each (ports counted up)
 
     @property
     def webhook_log_dir(self) -> Path:

@@ -1,4 +1,5 @@
-"""Writing recording files: atomic JSON, playable WebM media, and the recorder's one way to disk.
+"""Writing recording files: atomic JSON, synthesised media where nothing arrived, and the recorder's one way to
+disk.
 
 Every file the recorder writes goes through `Disk`, which hands each planned write to the active faults'
 file changes first (drop it, change its JSON, add a copy): the recorder itself never knows about faults.
@@ -7,18 +8,13 @@ from __future__ import annotations
 
 import copy
 import json
-import math
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import av
-import numpy as np
-
-FPS = 5
-SIZE = (160, 120)
+from .media.synth import write_video
 
 
 @dataclass(frozen=True)
@@ -43,24 +39,6 @@ def write_json(path: Path, body: dict[str, Any]) -> None:
     os.replace(tmp, path)  # readers never see a half-written file
 
 
-def write_webm(path: Path, seconds: float) -> int:
-    """A VP8 WebM lasting `seconds` (at least one frame); returns its size in bytes."""
-    frames = max(1, math.ceil(seconds * FPS))
-    tmp = path.with_name(path.name + ".tmp")
-    with av.open(str(tmp), "w", format="webm") as container:
-        stream = container.add_stream("libvpx", rate=FPS)
-        stream.width, stream.height = SIZE
-        stream.pix_fmt = "yuv420p"
-        image = np.full((SIZE[1], SIZE[0], 3), 64, np.uint8)
-        for index in range(frames):
-            frame = av.VideoFrame.from_ndarray(image, format="rgb24")
-            frame.pts = index
-            container.mux(stream.encode(frame))
-        container.mux(stream.encode())
-    os.replace(tmp, path)
-    return path.stat().st_size
-
-
 class Disk:
     def __init__(self, change: FileChange = lambda write: [write]) -> None:
         self._change = change
@@ -81,7 +59,7 @@ class Disk:
         size = 0
         for write in self._change(planned):
             if write.is_media:
-                written = write.path.stat().st_size if write.path.is_file() else write_webm(write.path, write.seconds)
+                written = write.path.stat().st_size if write.path.is_file() else write_video(write.path, write.seconds, write.path.suffix.lstrip("."))
                 size = written if write.path == planned.path else size
             else:
                 assert write.body is not None

@@ -21,6 +21,7 @@ class RecordingParams:
     split_duration: int | None
     metadata: Any  # UNSET when not given
     legacy: bool = False
+    format: str = "webm"  # "mp4" from Sora 2024.2.0 (StartRecording "format", as devtools sends it)
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,10 @@ def session_recording_params(body: dict[str, Any], rules: RecordingRules, *, pre
     if metadata is not UNSET and not isinstance(metadata, dict) and rules.metadata_must_be_object:
         raise InvalidParameter(f"{'recording_metadata' if prefix else 'metadata'} must be a JSON object")
     channel_id = body.get("channel_id", "") if prefix else channel_id_of(body)
-    return RecordingParams(channel_id, expire_time, split_only, split_duration, metadata)
+    media = body.get("format", "webm") if not prefix else "webm"
+    if media not in ("webm", "mp4"):
+        raise InvalidParameter('format must be "webm" or "mp4"')
+    return RecordingParams(channel_id, expire_time, split_only, split_duration, metadata, format=media)
 
 
 def legacy_recording_params(body: dict[str, Any], rules: RecordingRules) -> RecordingParams:

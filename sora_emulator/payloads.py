@@ -71,6 +71,8 @@ def _recording_data(rec: Recording) -> dict[str, Any]:
                             "created_at": int(rec.created_at), "start_timestamp": timestamp(rec.created_at)}
     if p.split_duration is not None:
         data["split_duration"] = p.split_duration
+    if p.format != "webm":
+        data["format"] = p.format
     if rec.legacy:
         data["expire_time"] = p.expire_time or 0
         data["expired_at"] = int(rec.expires_at or 0)
@@ -96,7 +98,7 @@ def archive_entry(rec: Recording, a: Archive, split_last_index: int | None) -> d
         "stop_timestamp": timestamp(stop),
     }
     if split_last_index is None:
-        entry |= {"file_path": "", "filename": f"archive-{c.connection_id}.webm",
+        entry |= {"file_path": "", "filename": f"archive-{c.connection_id}.{rec.params.format}",
                   "metadata_filename": f"archive-{c.connection_id}.json"}
     else:
         entry["split_last_index"] = f"{split_last_index:04d}"
@@ -182,9 +184,9 @@ def archive_file(rec: Recording, a: Archive, directory: Path, stem: str, start: 
     c = a.connection
     body = {"recording_id": rec.recording_id, "channel_id": c.channel_id, "session_id": c.session_id,
             "client_id": c.client_id, "bundle_id": c.bundle_id, "connection_id": c.connection_id,
-            "file_path": str(directory / f"{stem}.webm"), "filename": f"{stem}.webm",
+            "file_path": str(directory / f"{stem}.{rec.params.format}"), "filename": f"{stem}.{rec.params.format}",
             "metadata_file_path": str(directory / f"{stem}.json"), "metadata_filename": f"{stem}.json",
-            "format": "webm", "audio": c.audio is not False, "video": c.video is not False,
+            "format": rec.params.format, "audio": c.audio is not False, "video": c.video is not False,
             "created_at": int(rec.created_at), "start_time": int(start), "stop_time": int(stop),
             "start_time_offset": offset(rec, start), "stop_time_offset": offset(rec, stop, ceil=True),
             "start_timestamp": timestamp(start), "stop_timestamp": timestamp(stop), "size": size}

@@ -1,4 +1,5 @@
-"""What a recording leaves in archive_dir: media and the JSON beside it, per connection, and the report.
+"""What a recording leaves in archive_dir: media (WebM, or MP4) and the JSON beside it, per connection, and
+the report.
 
 The media is what the connection sent, written while the archive was open (`media.writer.ArchiveMedia`);
 finalising closes those files and writes the JSON. Grey frames lasting the interval are synthesised only
@@ -26,10 +27,12 @@ class WrittenArchive:
 
 
 class Recorder:
-    def __init__(self, archive_dir: Path, disk: Disk, split_only_writes_single: bool = False) -> None:
+    def __init__(self, archive_dir: Path, disk: Disk, split_only_writes_single: bool = False,
+                 dual_output: bool = False) -> None:
         self.archive_dir = archive_dir
         self.disk = disk
         self.split_only_writes_single = split_only_writes_single
+        self.dual_output = dual_output  # sora.conf recording_dual_output: single and split files together
 
     def directory(self, rec: Recording) -> Path:
         path = self.archive_dir / rec.recording_id
@@ -38,8 +41,10 @@ class Recorder:
 
     def media_layouts(self, rec: Recording, cid: str) -> list[Layout]:
         """The media files of a connection's archive, as `finalise_archive` names them (those the disk keeps)."""
+        if rec.params.format != "webm":
+            return []  # what arrives is written as WebM only: MP4 archives are synthesised when finalised
         layouts = []
-        if rec.params.split_only and rec.params.split_duration:
+        if rec.params.split_duration and (rec.params.split_only or self.dual_output):
             layouts.append(Layout(lambda index: f"split-archive-{cid}_{index:04d}", float(rec.params.split_duration)))
         if not rec.params.split_only or self.split_only_writes_single:
             layouts.append(Layout(lambda _: f"archive-{cid}"))
@@ -55,17 +60,19 @@ class Recorder:
         cid = archive.connection.connection_id
         events: list[tuple[str, dict[str, Any]]] = []
         split_last: int | None = None
-        if rec.params.split_only and rec.params.split_duration:
+        if rec.params.split_duration and (rec.params.split_only or self.dual_output):
             split_last = self._write_splits(rec, archive, directory, stop, events)
         if not rec.params.split_only or self.split_only_writes_single:
             stem = f"archive-{cid}"
-            size = self.disk.media(directory / f"{stem}.webm", stop - archive.start_time)
+            size = self.disk.media(directory / f"{stem}.{rec.params.format}", stop - archive.start_time)
             body = payloads.archive_file(rec, archive, directory, stem, archive.start_time, stop, size)
             self.disk.json(directory / f"{stem}.json", body)
             events.append(("archive.available", _available_extras(body)))
-        entry = payloads.archive_entry(rec, archive, split_last)
-        if split_last is None:
-            entry |= {"file_path": str(directory / f"archive-{cid}.webm"),
+        entry = payloads.archive_entry(rec, archive, split_last if rec.params.split_only else None)
+        if split_last is not None and not rec.params.split_only:  # dual output: both kinds of file
+            entry["split_last_index"] = f"{split_last:04d}"
+        if not rec.params.split_only:
+            entry |= {"file_path": str(directory / f"archive-{cid}.{rec.params.format}"),
                       "metadata_file_path": str(directory / f"archive-{cid}.json")}
         return WrittenArchive(entry, events)
 
@@ -79,7 +86,7 @@ class Recorder:
             index += 1
             piece_stop = min(stop, start + duration)
             stem = f"split-archive-{cid}_{index:04d}"
-            size = self.disk.media(directory / f"{stem}.webm", piece_stop - start)
+            size = self.disk.media(directory / f"{stem}.{rec.params.format}", piece_stop - start)
             body = payloads.archive_file(rec, archive, directory, stem, start, piece_stop, size) | {
                 "split_index": f"{index:04d}"}
             self.disk.json(directory / f"{stem}.json", body)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import threading
 from concurrent.futures import Future
 from typing import Any
@@ -11,6 +12,7 @@ from .api.dispatch import dispatch
 from .api.handlers import Context
 from .api.server import ApiServer
 from .app import EmulatorApp
+from .cluster import ClusterSignaling, NodeHooks, node_names
 from .config import EmulatorConfig
 
 
@@ -24,18 +26,34 @@ class Emulator:
         self.app: EmulatorApp | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
-        self._api: ApiServer | None = None
-        self._signaling: Any = None
-        self.api_port = 0
-        self.signaling_port = 0
+        self._apis: list[ApiServer] = []
+        self._signalings: list[Any] = []
+        self.api_ports: list[int] = []  # one per cluster node (one node unless cluster_nodes > 1)
+        self.signaling_ports: list[int] = []
+
+    @property
+    def api_port(self) -> int:
+        return self.api_ports[0] if self.api_ports else 0
+
+    @property
+    def signaling_port(self) -> int:
+        return self.signaling_ports[0] if self.signaling_ports else 0
 
     @property
     def api_url(self) -> str:
-        return f"http://{self.config.host}:{self.api_port}/"
+        return self.api_urls[0]
 
     @property
     def signaling_url(self) -> str:
-        return f"ws://{self.config.host}:{self.signaling_port}/signaling"
+        return self.signaling_urls[0]
+
+    @property
+    def api_urls(self) -> list[str]:
+        return [f"http://{self.config.host}:{port}/" for port in self.api_ports or [0]]
+
+    @property
+    def signaling_urls(self) -> list[str]:
+        return [f"ws://{self.config.host}:{port}/signaling" for port in self.signaling_ports or [0]]
 
     def start(self) -> Emulator:
         if self._thread is not None:
@@ -54,15 +72,20 @@ class Emulator:
     async def _start(self) -> None:
         from .signaling import SignalingServer  # aiortc is heavy: import it only when serving
 
-        self.app = EmulatorApp(self.config)
-        self._signaling = SignalingServer(self.config.host, self.config.signaling_port, self.app, config=self.config)
-        self.app.signaling = self._signaling
-        context = Context(self.app)
-        self._api = ApiServer(self.config.host, self.config.api_port,
-                              lambda path, headers, body: dispatch(context, path, headers, body),
-                              read_timeout=self.config.api_read_timeout)
-        self.api_port = await self._api.start()
-        self.signaling_port = await self._signaling.start()
+        self.app = app = EmulatorApp(self.config)
+        names = node_names(self.config.cluster_nodes)
+        for index, name in enumerate(names):
+            hooks = app if len(names) == 1 else NodeHooks(app, name)
+            signaling = SignalingServer(self.config.host, _nth(self.config.signaling_port, index), hooks,
+                                        config=self.config)
+            context = Context(app, name)
+            api = ApiServer(self.config.host, _nth(self.config.api_port, index), functools.partial(dispatch, context),
+                            read_timeout=self.config.api_read_timeout)
+            self._signalings.append(signaling)
+            self._apis.append(api)
+            self.api_ports.append(await api.start())
+            self.signaling_ports.append(await signaling.start())
+        app.signaling = self._signalings[0] if len(names) == 1 else ClusterSignaling(self._signalings)
 
     def stop(self) -> None:
         if self._loop is None or self._thread is None:
@@ -75,10 +98,10 @@ class Emulator:
         self._loop = self._thread = None
 
     async def _stop(self) -> None:
-        if self._signaling is not None:
-            await self._signaling.stop()
-        if self._api is not None:
-            await self._api.stop()
+        for signaling in self._signalings:
+            await signaling.stop()
+        for api in self._apis:
+            await api.stop()
         if self.app is not None:
             await self.app.close()
         # What the libraries leave behind (the handler of a client that never finished its request) ends
@@ -98,6 +121,11 @@ class Emulator:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+def _nth(port: int, index: int) -> int:
+    """Node `index`'s port: counted up from the configured one; 0 (any free port) stays 0."""
+    return port + index if port else 0
 
 
 def _describe(exc: BaseException, config: EmulatorConfig) -> str:

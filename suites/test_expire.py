@@ -44,8 +44,17 @@ def test_expire_time_not_above_zero_is_refused(sora, value):
 @pytest.mark.parametrize("value", ["too-large", 1.5, "60"], ids=["above-maximum", "fraction", "string"])
 def test_expire_time_out_of_range_is_refused(sora, value):
     channel, _ = sora.live_channel()
-    expire = sora.profile.max_expire_time + 1 if value == "too-large" else value
+    expire = sora.profile.recording_max_expire_time + 1 if value == "too-large" else value
     sora.expect_refused(START, {"channel_id": channel, "expire_time": expire}, f"expire_time {expire!r}")
+
+
+@pytest.mark.clause("EXPIRE-RANGE")
+def test_expire_time_at_the_configured_maximum_is_accepted(sora):
+    """The maximum is configuration (recording_max_expire_time: 86400 by default, 10800 on Sora Cloud)."""
+    channel, _ = sora.live_channel()
+    limit = sora.profile.recording_max_expire_time
+    sora.expect_accepted(START, {"channel_id": channel, "expire_time": limit}, f"expire_time {limit} (the maximum)")
+    sora.wait("recording.started", channel, endpoint="session")
 
 
 @pytest.mark.clause("EXPIRE-ENDS-RECORDING")

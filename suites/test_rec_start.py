@@ -80,3 +80,26 @@ def test_restarted_recording_gets_a_new_recording_id(sora):
     again = sora.wait("recording.started", rec.channel, endpoint="session", after=mark)
     sora.check(again.data().get("recording_id") != rec.recording_id, "the new recording reuses the old recording_id",
                "a new recording_id", rec.recording_id)
+
+
+@pytest.mark.clause("REC-CREATE-OPTIONS")
+def test_session_created_recording_options_behave_like_start_recording(sora):
+    metadata = {"purpose": "conformance"}
+    rec = sora.recording(via="session.created", expire_time=3600, split_only=True, split_duration=1,
+                         metadata=metadata)
+    data = rec.started.data()
+    wanted = {"expire_time": 3600, "split_only": True, "split_duration": 1, "recording_metadata": metadata}
+    seen = {key: data.get(key) for key in wanted}
+    sora.check(seen == wanted, "recording.started does not carry the session.created recording options", wanted, seen)
+
+
+@pytest.mark.clause("REC-CREATE-OPTIONS")
+@pytest.mark.needs("archive_dir")
+def test_session_created_split_only_writes_only_split_files(sora):
+    rec = sora.recording(via="session.created", split_only=True, split_duration=1)
+    sora.stop_and_report(rec)
+    names = sora.recording_files(rec)
+    cid = rec.client.connection_id
+    sora.check(f"split-archive-end-{cid}.json" in names and f"archive-{cid}.json" not in names,
+               "recording_split_only from session.created did not give split-only output",
+               f"split-archive-end-{cid}.json and no archive-{cid}.json", names)

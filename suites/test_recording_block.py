@@ -1,8 +1,11 @@
-"""recording_block: true from the auth webhook keeps that connection out of the session recording."""
+"""recording_block: true from the auth webhook keeps that connection out of the session recording.
+
+The seed says only that no files are written (BLOCK-AUTH, must); that the connection also gets no archive
+webhooks and no report entry is our reading (BLOCK-AUTH-UNREPORTED, a warning)."""
 import pytest
 
 
-@pytest.mark.clause("BLOCK-AUTH")
+@pytest.mark.clause("BLOCK-AUTH-UNREPORTED")
 def test_blocked_connection_is_not_in_the_report(sora):
     rec, blocked = sora.recording_with_blocked()
     report = sora.stop_and_report(rec)
@@ -13,7 +16,7 @@ def test_blocked_connection_is_not_in_the_report(sora):
                f"archives with {rec.client.connection_id}", archived)
 
 
-@pytest.mark.clause("BLOCK-AUTH")
+@pytest.mark.clause("BLOCK-AUTH-UNREPORTED")
 def test_blocked_connection_gets_no_archive_webhooks(sora):
     rec, blocked = sora.recording_with_blocked()
     sora.stop_and_report(rec)

@@ -14,7 +14,7 @@ def test_split_only_without_split_duration_is_refused(sora):
 @pytest.mark.parametrize("value", [0, "too-large"], ids=["zero", "above-maximum"])
 def test_split_duration_out_of_range_is_refused(sora, value):
     channel, _ = sora.live_channel()
-    duration = sora.profile.max_split_duration + 1 if value == "too-large" else value
+    duration = sora.profile.recording_max_split_duration + 1 if value == "too-large" else value
     sora.expect_refused(START, {"channel_id": channel, "split_only": True, "split_duration": duration},
                         f"split_duration {duration}")
 

@@ -47,6 +47,21 @@ class ArchiveDir:
         names = [n for n in self.names(recording_id) if "archive-" in n and n.endswith(".json")]
         return {name: self.read_json(self.recording_dir(recording_id) / name) for name in names}
 
+    def container(self, recording_id: str, name: str) -> str:
+        """The container PyAV reads in a media file ("mov,mp4,..." or "matroska,webm"); "" when it is not media."""
+        import av  # only the file steps that look inside media need it
+
+        path = self.recording_dir(recording_id) / name
+        try:
+            with av.open(str(path)) as media:
+                found = str(media.format.name)
+        except (OSError, av.error.FFmpegError) as exc:
+            found = ""
+            self.evidence(f"media {name}", {"readable": False, "error": f"{type(exc).__name__}: {exc}"})
+        else:
+            self.evidence(f"media {name}", {"readable": True, "container": found})
+        return found
+
     def reports_for_channel(self, channel: str, since: float) -> list[Path]:
         """Report files of this channel's recordings written since `since` (wall clock): only recent
         directories are opened, so a busy archive_dir stays cheap to scan."""

@@ -42,6 +42,7 @@ class HarnessConfig:
     emulator_session_updated_interval: float | None = None  # None: the emulator's default (60 s, as Sora)
     allow_foreign_channels: bool = False  # answer other channels' auth webhooks "allowed" (default: denied)
     webhook_max_body: int = DEFAULT_MAX_BODY
+    api_urls: tuple[str, ...] = ()  # every node's API URL of a cluster (TEST_API_URL comma-separated); [0] is api_url
 
     @property
     def embedded(self) -> bool:
@@ -120,11 +121,14 @@ def _path(value: str | None, what: str, must_exist: bool = True) -> Path | None:
 def build_config(options: dict[str, Any], env: dict[str, str] | None = None) -> HarnessConfig:
     """`options` are the pytest option values by dest name; `env` defaults to os.environ."""
     env = dict(os.environ) if env is None else env
-    api_url = options.get("sora_api_url") or env.get("TEST_API_URL") or None
+    api_given = options.get("sora_api_url") or env.get("TEST_API_URL") or ""
+    api_urls = tuple(u.strip() for u in api_given.split(",") if u.strip())  # several: one per cluster node
+    api_url = api_urls[0] if api_urls else None
     signaling = options.get("sora_signaling_url") or env.get("TEST_SIGNALING_URLS") or env.get("TEST_SIGNALING_URL")
     urls = tuple(u.strip() for u in (signaling or "").split(",") if u.strip())
     if api_url:
-        _url(api_url, ("http", "https"), "--sora-api-url / TEST_API_URL")
+        for u in api_urls:
+            _url(u, ("http", "https"), "--sora-api-url / TEST_API_URL")
         if not urls:
             raise ConfigError("--sora-signaling-url / TEST_SIGNALING_URLS is required with a target API URL")
     elif urls:
@@ -159,4 +163,5 @@ def build_config(options: dict[str, Any], env: dict[str, str] | None = None) -> 
         forward_webhooks=forward, api_headers=tuple(_header(h) for h in options.get("api_header") or ()),
         secret_key=Secret(env["TEST_SECRET_KEY"]) if env.get("TEST_SECRET_KEY") else None, emulator_faults=faults,
         clauses=tuple(options.get("clause") or ()), allow_foreign_channels=bool(options.get("allow_foreign_channels")),
-        webhook_max_body=_size(options.get("webhook_max_body")), emulator_session_updated_interval=interval)
+        webhook_max_body=_size(options.get("webhook_max_body")), emulator_session_updated_interval=interval,
+        api_urls=api_urls)

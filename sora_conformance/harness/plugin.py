@@ -159,7 +159,8 @@ def targets(harness_config: HarnessConfig, capture: CaptureServer, target_profil
     all_targets = Targets(harness_config, capture, target_profile)
     try:
         main = all_targets.main()
-        check_api(main.api_url, dict(harness_config.api_headers), harness_config.timeout(10))
+        for url in main.node_api_urls:
+            check_api(url, dict(harness_config.api_headers), harness_config.timeout(10))
         check_signaling(main.signaling_urls, harness_config.timeout(10))
     except HarnessError as exc:
         all_targets.stop()
@@ -181,8 +182,11 @@ def client_pool(harness_config: HarnessConfig) -> Iterator[ClientPool]:
 def sora(request: pytest.FixtureRequest, harness_config: HarnessConfig, target_profile: TargetProfile,
          targets: Targets, capture: CaptureServer, client_pool: ClientPool) -> Iterator[Scenario]:
     ids = clauses_of(request.node)
-    legacy = any(load_catalogue().get(c).capability == "legacy_recording" for c in ids)
-    target = targets.for_legacy() if legacy else targets.main()
+    capabilities = {load_catalogue().get(c).capability for c in ids}
+    if "legacy_recording" in capabilities:
+        target = targets.for_legacy()
+    else:
+        target = targets.for_cluster() if "cluster" in capabilities else targets.main()
     checker = Checker(strict=harness_config.strict)
     scenario = Scenario(harness_config, target_profile, target, capture, client_pool, checker, evidence.attach_json,
                         clauses=ids)

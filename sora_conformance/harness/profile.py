@@ -8,7 +8,7 @@ from .config import HarnessConfig
 from .yamlfile import load_checked_yaml
 
 
-CAPABILITIES = ("legacy_recording", "legacy_removed", "archive_dir", "auth_webhook")
+CAPABILITIES = ("legacy_recording", "legacy_removed", "archive_dir", "auth_webhook", "dual_output", "cluster")
 
 
 @dataclass(frozen=True)
@@ -18,8 +18,12 @@ class TargetProfile:
     archive_dir: bool = False
     auth_webhook: bool = True
     session_destroy_delay: float = 5.0
-    max_expire_time: int = 86400
-    max_split_duration: int = 86400
+    # Limits are configuration (sora.conf), not constants: 86400 is the documented default, Sora Cloud allows
+    # expire_time up to 10800. Named like the sora.conf keys.
+    recording_max_expire_time: int = 86400
+    recording_max_split_duration: int = 86400
+    dual_output: bool = False
+    cluster: bool = False
     sora_version: str | None = None
 
     def capabilities(self) -> set[str]:
@@ -28,6 +32,10 @@ class TargetProfile:
             caps.add("archive_dir")
         if self.auth_webhook:
             caps.add("auth_webhook")
+        if self.dual_output:
+            caps.add("dual_output")
+        if self.cluster:
+            caps.add("cluster")
         return caps
 
     def missing_reason(self, capability: str) -> str:
@@ -36,6 +44,8 @@ class TargetProfile:
             "legacy_removed": f"target profile {self.name!r}: legacy recording is enabled",
             "archive_dir": f"target profile {self.name!r}: archive_dir is not readable here (--archive-dir)",
             "auth_webhook": f"target profile {self.name!r}: the auth webhook does not point at the harness",
+            "dual_output": f"target profile {self.name!r}: recording_dual_output is not enabled",
+            "cluster": f"target profile {self.name!r}: not a cluster, or fewer than two API URLs are given",
         }.get(capability, f"target profile {self.name!r} lacks {capability}")
 
 
@@ -48,7 +58,8 @@ def load_profile(path: Path) -> TargetProfile:
 # The embedded emulator behaves like Sora 2025.2 (legacy recording removed); a second instance with
 # legacy recording enabled stands in for a 2023.2-2025.1 server for the side-by-side clauses.
 EMBEDDED_PROFILE = TargetProfile(name="embedded-emulator", legacy_recording="removed", archive_dir=True,
-                                 auth_webhook=True, session_destroy_delay=0.3, sora_version="emulator")
+                                 auth_webhook=True, session_destroy_delay=0.3, dual_output=True, cluster=True,
+                                 sora_version="emulator")
 
 
 def resolve_profile(config: HarnessConfig) -> TargetProfile:
@@ -60,5 +71,7 @@ def resolve_profile(config: HarnessConfig) -> TargetProfile:
     if profile is None:
         return TargetProfile(name="unprofiled-target", archive_dir=config.archive_dir is not None)
     if config.archive_dir is None and profile.archive_dir:
-        return TargetProfile(**{**profile.__dict__, "archive_dir": False})
+        profile = TargetProfile(**{**profile.__dict__, "archive_dir": False})
+    if profile.cluster and len(config.api_urls) < 2:  # a cluster clause needs two nodes' APIs to judge
+        profile = TargetProfile(**{**profile.__dict__, "cluster": False})
     return profile

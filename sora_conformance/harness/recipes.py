@@ -34,6 +34,8 @@ class Steps(Protocol):
     def connect(self, channel: str, role: str = "sendonly",
                 auth_answer: dict[str, Any] | None = None) -> SoraClient: ...
     def leave(self, *clients: SoraClient) -> None: ...
+    def mark(self) -> int: ...
+    def join(self, rec: Recorded, clause: str | None = None) -> SoraClient: ...
     def start_recording(self, channel: str, **params: Any) -> Any: ...
     def stop_recording(self, channel: str) -> Any: ...
     def wait(self, kind: str, channel: str, *, endpoint: str | None = None, after: int = 0,
@@ -100,6 +102,15 @@ class RecordingSteps:
         self.stop_recording(rec.channel)
         rec.report = self.report_webhook(rec, clause)
         return rec.report
+
+    def join_and_leave(self: Steps, rec: Recorded) -> SoraClient:
+        """Another sender joins the recording and leaves; returns it once its archive.available came."""
+        client = self.join(rec)
+        mark = self.mark()
+        self.leave(client)
+        self.wait("archive.available", rec.channel, after=mark,
+                  match=lambda r: r.data().get("connection_id") == client.connection_id)
+        return client
 
     def recording_webhook(self: Steps, rec: Recorded, kind: str, clause: str | None = None) -> Captured:
         """recording.started as it came, or recording.report once StopRecording has ended the recording."""

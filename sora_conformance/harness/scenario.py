@@ -43,8 +43,9 @@ class Scenario(RecordingSteps):
         self._checker = checker
         self.evidence = evidence
         self._exchanges: list[Exchange] = []
-        self._api = SoraApi(target.api_url, dict(config.api_headers), timeout=config.timeout(10),
-                            on_exchange=self._record_exchange)
+        self._nodes = [SoraApi(url, dict(config.api_headers), timeout=config.timeout(10),
+                               on_exchange=self._record_exchange) for url in target.node_api_urls]
+        self._api = self._nodes[0]
         self._archive = ArchiveDir(target.archive_dir, evidence)
         self.channels: list[str] = []
         self._started = Started(self._api, config.timeout(10))
@@ -71,7 +72,14 @@ class Scenario(RecordingSteps):
             self._started.recording(START, channel)
         self._capture.answer(channel, "session.created", answer)
 
-    def connect(self, channel: str, role: str = "sendonly", auth_answer: dict[str, Any] | None = None) -> SoraClient:
+    @property
+    def nodes(self) -> int:
+        """How many cluster nodes' APIs the target gave (1 unless it is a cluster)."""
+        return len(self._nodes)
+
+    def connect(self, channel: str, role: str = "sendonly", auth_answer: dict[str, Any] | None = None,
+                node: int | None = None) -> SoraClient:
+        """`node`: connect through that cluster node's signaling URL only (default: the SDK picks among all)."""
         metadata: dict[str, Any] = {}
         if auth_answer is not None:
             tag = uuid.uuid4().hex[:12]
@@ -80,7 +88,9 @@ class Scenario(RecordingSteps):
         if self.config.secret_key:
             claims = {"channel_id": channel, "exp": int(time.time()) + 300}
             metadata["access_token"] = jwt.encode(claims, self.config.secret_key, algorithm="HS256")
-        client = self._pool.connect(self._target.signaling_urls, channel, role, metadata or None,
+        urls = self._target.signaling_urls
+        urls = [urls[node % len(urls)]] if node is not None else urls
+        client = self._pool.connect(urls, channel, role, metadata or None,
                                     timeout=WEBHOOK_TIMEOUT)
         self.clients.append(client)
         return client
@@ -101,6 +111,11 @@ class Scenario(RecordingSteps):
         if isinstance(channel, str) and target in (START, LEGACY_START):
             self._started.recording(target, channel)
         return self._api.call(target, body)
+
+    def get_session(self, channel: str, session_id: str | None) -> Exchange:
+        """GetSession as Shiguredo's devtools sends it: with the session_id whenever it is known."""
+        return self.call("Sora_20231220.GetSession", {"channel_id": channel} | ({"session_id": session_id}
+                                                                                if session_id else {}))
 
     def calls(self, suffix: str = "") -> list[str]:
         """The x-sora-target of every API call the test made so far (ending with `suffix`)."""
@@ -134,12 +149,17 @@ class Scenario(RecordingSteps):
             raise ClauseFailure(self.clause(), f"{what} was not accepted", "2xx",
                                 {"status": exc.status, "body": exc.exchange.response}) from None
 
-    def start_recording(self, channel: str, **params: Any) -> Any:
+    def start_recording(self, channel: str, node: int = 0, **params: Any) -> Any:
+        """`node`: the cluster node whose API is asked (0: the first, the only one unless a cluster)."""
         self._started.recording(START, channel)
-        return self._step("StartRecording on a live session", lambda: self._api.start_recording(channel, **params))
+        api = self._nodes[node]
+        return self._step(f"StartRecording on a live session (API node {node})",
+                          lambda: api.start_recording(channel, **params))
 
-    def stop_recording(self, channel: str) -> Any:
-        return self._step("StopRecording of a running recording", lambda: self._api.stop_recording(channel))
+    def stop_recording(self, channel: str, node: int = 0) -> Any:
+        api = self._nodes[node]
+        return self._step(f"StopRecording of a running recording (API node {node})",
+                          lambda: api.stop_recording(channel))
 
     def legacy_start_recording(self, channel: str, **params: Any) -> Any:
         self._started.recording(LEGACY_START, channel)
@@ -209,6 +229,10 @@ class Scenario(RecordingSteps):
         """Lets media flow into the recording for `seconds`: the length of the recorded interval is the
         scenario's input, not a wait for something to happen."""
         threading.Event().wait(seconds)  # sleep-ok: the recorded interval itself
+
+    def media_container(self, rec: Recorded, name: str) -> str:
+        """The container format PyAV finds in one of the recording's media files ("" when not readable)."""
+        return self._archive.container(rec.recording_id, name)
 
     def reports_for_channel(self, channel: str, since: float) -> list[Path]:
         return self._archive.reports_for_channel(channel, since)

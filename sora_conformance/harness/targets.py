@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .capture import CaptureServer
@@ -20,10 +20,15 @@ class Target:
     archive_dir: Path | None
     legacy_recording: bool
     emulator: object | None = None  # sora_emulator.Emulator when embedded
+    api_urls: list[str] = field(default_factory=list)  # a cluster's nodes; empty: just api_url
+
+    @property
+    def node_api_urls(self) -> list[str]:
+        return self.api_urls or [self.api_url]
 
 
 class Targets:
-    """The main target, plus (embedded only) a legacy-enabled twin started on first use."""
+    """The main target, plus (embedded only) a legacy-enabled twin and a 3-node cluster, each started on first use."""
 
     def __init__(self, config: HarnessConfig, capture: CaptureServer, profile: TargetProfile) -> None:
         self.config = config
@@ -31,6 +36,7 @@ class Targets:
         self.profile = profile
         self._main: Target | None = None
         self._legacy: Target | None = None
+        self._cluster: Target | None = None
         self._tmp: Path | None = None
 
     def main(self) -> Target:
@@ -39,7 +45,8 @@ class Targets:
                 self._main = self._start_emulator("embedded", legacy=False)
             else:
                 self._main = Target("target", self.config.api_url or "", list(self.config.signaling_urls),
-                                    self.config.archive_dir, self.profile.legacy_recording == "enabled")
+                                    self.config.archive_dir, self.profile.legacy_recording == "enabled",
+                                    api_urls=list(self.config.api_urls))
         return self._main
 
     def for_legacy(self) -> Target:
@@ -50,10 +57,18 @@ class Targets:
             self._legacy = self._start_emulator("embedded-legacy", legacy=True)
         return self._legacy
 
-    def started(self) -> list[Target]:
-        return [t for t in (self._main, self._legacy) if t is not None]
+    def for_cluster(self) -> Target:
+        """Where cluster clauses run: the given target (all its API URLs), or a 3-node embedded emulator."""
+        if not self.config.embedded:
+            return self.main()
+        if self._cluster is None:
+            self._cluster = self._start_emulator("embedded-cluster", legacy=False, nodes=3)
+        return self._cluster
 
-    def _start_emulator(self, name: str, legacy: bool) -> Target:
+    def started(self) -> list[Target]:
+        return [t for t in (self._main, self._legacy, self._cluster) if t is not None]
+
+    def _start_emulator(self, name: str, legacy: bool, nodes: int = 1) -> Target:
         from sora_emulator import Emulator, EmulatorConfig, EmulatorStartError
 
         if self._tmp is None:
@@ -67,18 +82,22 @@ class Targets:
             session_webhook_url=self.capture.url("session"), event_webhook_url=self.capture.url("event"),
             auth_webhook_url=self.capture.url("auth"), legacy_recording=legacy,
             session_destroy_delay=self.profile.session_destroy_delay, faults=frozenset(self.config.emulator_faults),
-            session_updated_webhook_interval=interval)
+            session_updated_webhook_interval=interval,
+            recording_max_expire_time=self.profile.recording_max_expire_time,
+            recording_max_split_duration=self.profile.recording_max_split_duration,
+            recording_dual_output=self.profile.dual_output, cluster_nodes=nodes)
         try:
             emulator = Emulator(config).start()
         except EmulatorStartError as exc:
             raise HarnessError(str(exc)) from None
-        return Target(name, emulator.api_url, [emulator.signaling_url], config.archive_dir, legacy, emulator)
+        return Target(name, emulator.api_url, emulator.signaling_urls, config.archive_dir, legacy, emulator,
+                      emulator.api_urls if nodes > 1 else [])
 
     def stop(self) -> None:
         for target in self.started():
             if target.emulator is not None:
                 target.emulator.stop()  # type: ignore[attr-defined]
-        self._main = self._legacy = None
+        self._main = self._legacy = self._cluster = None
         if self._tmp is not None:
             shutil.rmtree(self._tmp, ignore_errors=True)
             self._tmp = None

@@ -22,16 +22,21 @@ def recording_answer(rec: Recording) -> dict[str, Any]:
     return answer
 
 
-def session_answer(state: State, s: Session) -> dict[str, Any]:
+def session_recording(rec: Recording) -> dict[str, Any]:
+    """A recorded session's `recording`, as a ListSessions client types it (nkawa/SoraSessionManager)."""
+    shown = {k: v for k, v in recording_answer(rec).items() if k not in ("channel_id", "session_id", "created_at")}
+    return shown | {"format": rec.params.format, "start_timestamp": payloads.timestamp(rec.created_at)}
+
+
+def session_answer(state: State, s: Session, show_recording: bool = True) -> dict[str, Any]:
     recording = state.recordings.get(s.channel_id)
     answer: dict[str, Any] = {
         "channel_id": s.channel_id, "session_id": s.session_id, "created_time": int(s.created_at),
         "created_timestamp": payloads.timestamp(s.created_at),
         "connections": [payloads.session_connection(c) for c in s.connections.values()],
-        "recording": recording is not None and recording.session_id == s.session_id,
     }
-    if answer["recording"] and recording is not None:
-        answer["recording_id"] = recording.recording_id
+    if recording is not None and recording.session_id == s.session_id and show_recording:
+        answer["recording"] = session_recording(recording)
     if s.session_metadata is not UNSET:
         answer["session_metadata"] = s.session_metadata
     return answer

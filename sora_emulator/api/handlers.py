@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..app import EmulatorApp
-from ..errors import ConnectionNotFound, InvalidParameter, LegacyRecordingDisabled, NotRecording
+from ..cluster import SINGLE_NODE_NAME
+from ..errors import ConnectionNotFound, InvalidParameter, LegacyRecordingDisabled, NotRecording, SessionNotFound
 from ..params import channel_id_of, legacy_recording_params, session_recording_params
 from .answers import recording_answer, session_answer
 
@@ -15,6 +16,7 @@ from .answers import recording_answer, session_answer
 @dataclass
 class Context:
     app: EmulatorApp
+    node_name: str = SINGLE_NODE_NAME  # the cluster node whose API port took the call
 
 
 Handler = Callable[[Context, dict[str, Any]], Awaitable[Any]]
@@ -24,6 +26,7 @@ Handler = Callable[[Context, dict[str, Any]], Awaitable[Any]]
 async def start_recording(ctx: Context, body: dict[str, Any]) -> Any:
     app = ctx.app
     params = session_recording_params(body, app.rules)
+    _on_this_node(ctx, params.channel_id)
     require = app.behaviour.session_recording_needs_session
     return recording_answer(await app.start_recording(params, require_session=require))
 
@@ -32,9 +35,20 @@ async def stop_recording(ctx: Context, body: dict[str, Any]) -> Any:
     app = ctx.app
     channel_id = channel_id_of(body)
     recording = app.state.recording(channel_id)
+    _on_this_node(ctx, channel_id)
     if recording.legacy:
         raise NotRecording(f"channel_id {channel_id!r} has a legacy recording: stop it with Sora_20161101")
     return recording_answer(await app.stop_recording(channel_id))
+
+
+def _on_this_node(ctx: Context, channel_id: str) -> None:
+    """Any node's API acts on the cluster's sessions; the recording's webhooks then name this node."""
+    app = ctx.app
+    if not app.behaviour.cluster_api_any_node and app.config.cluster_nodes > 1:
+        session = app.state.sessions.get(channel_id)
+        if session is None or not any(app.node_of.get(cid) == ctx.node_name for cid in session.connections):
+            raise SessionNotFound(f"no live session for channel_id {channel_id!r} on {ctx.node_name}")
+    app.api_node[channel_id] = ctx.node_name
 
 
 async def get_session(ctx: Context, body: dict[str, Any]) -> Any:
@@ -43,12 +57,12 @@ async def get_session(ctx: Context, body: dict[str, Any]) -> Any:
     session_id = body.get("session_id")
     if session_id is not None and not isinstance(session_id, str):
         raise InvalidParameter("session_id must be a string")
-    return session_answer(app.state, app.state.session(channel_id, session_id))
+    return session_answer(app.state, app.state.session(channel_id, session_id), app.behaviour.sessions_show_recording)
 
 
 async def list_sessions(ctx: Context, body: dict[str, Any]) -> Any:
-    state = ctx.app.state
-    return [session_answer(state, s) for s in state.sessions.values()]
+    state, shown = ctx.app.state, ctx.app.behaviour.sessions_show_recording
+    return [session_answer(state, s, shown) for s in state.sessions.values()]
 
 
 async def terminate_session(ctx: Context, body: dict[str, Any]) -> Any:

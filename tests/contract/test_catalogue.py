@@ -115,3 +115,19 @@ def test_a_duplicate_clause_id_is_refused():
              "coverage: [scenario]}\n")
     with pytest.raises(CatalogueError, match="twice"):
         parse_catalogue("clauses:\n" + entry + entry, "dup.yaml")
+
+
+@pytest.mark.parametrize("clause", ["EXPIRE-RANGE", "META-OBJECT", "SPLIT-DURATION-RANGE", "BLOCK-AUTH-UNREPORTED"])
+def test_what_the_docs_leave_unsaid_is_inferred_and_never_fails_a_run(clause):
+    """The docs say what to send, not that anything else is refused; the seed says only that no files are written."""
+    found = load_catalogue().get(clause)
+    assert found.evidence == "inferred" and found.enforced_level != "must"
+
+
+def test_block_auth_is_must_for_files_only():
+    statement = load_catalogue().get("BLOCK-AUTH").statement
+    assert "files" in statement and "archive webhooks" not in statement and "report" not in statement
+
+
+def test_api_error_type_cites_the_devtools_commit_that_read_it():
+    assert "a9b9cf99" in load_catalogue().get("API-ERROR-TYPE").source

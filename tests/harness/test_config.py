@@ -49,3 +49,14 @@ def test_api_headers_are_redacted_in_reports():
     config = build_config({"api_header": ["Authorization: Bearer abc"]}, env={})
     assert config.api_headers == (("Authorization", "Bearer abc"),)
     assert config.redacted_headers() == {"Authorization": "REDACTED"}
+
+
+def test_several_api_urls_are_the_nodes_of_a_cluster():
+    config = build_config({}, {"TEST_API_URL": "http://a:3000/, http://b:3000/",
+                               "TEST_SIGNALING_URLS": "ws://a:5000/signaling,ws://b:5000/signaling"})
+    assert config.api_url == "http://a:3000/" and config.api_urls == ("http://a:3000/", "http://b:3000/")
+
+
+def test_a_malformed_second_api_url_is_a_usage_error():
+    with pytest.raises(ConfigError, match="TEST_API_URL"):
+        build_config({}, {"TEST_API_URL": "http://a:3000/,ftp://b", "TEST_SIGNALING_URLS": "ws://a:5000/signaling"})

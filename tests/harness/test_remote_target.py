@@ -119,3 +119,30 @@ def test_busy_webhook_port_is_one_clear_line():
 def test_bad_option_is_a_usage_error():
     done = run_suite("--webhook-listen", "nonsense")
     assert done.returncode == 4 and "HOST:PORT" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_cluster_given_by_several_api_urls(tmp_path):
+    """A standalone 3-node emulator: clients on node 1 recorded through node 3's API (CLUSTER-ANY-NODE)."""
+    import re
+    import select
+
+    hooks = free_port()
+    url = f"http://127.0.0.1:{hooks}/webhook"
+    process = subprocess.Popen([sys.executable, "-m", "sora_emulator.cli", "--cluster-nodes", "3", "--api-port", "0",
+                                "--signaling-port", "0", "--archive-dir", str(tmp_path / "archive"),
+                                "--session-webhook-url", f"{url}/session", "--event-webhook-url", f"{url}/event",
+                                "--session-destroy-delay", "0.5"], stdout=subprocess.PIPE, text=True)
+    try:
+        ready, _, _ = select.select([process.stdout], [], [], 30)  # the startup line names every node's URLs
+        line = process.stdout.readline() if ready else ""
+        apis, signalings = re.findall(r"http://[^ ,]+", line), re.findall(r"ws://[^ ,]+", line)
+        assert len(apis) == len(signalings) == 3, line
+        profile = tmp_path / "cluster.yaml"
+        profile.write_text("name: cluster-like\nauth_webhook: false\nsession_destroy_delay: 2\ncluster: true\n")
+        done = run_suite("--sora-api-url", ",".join(apis), "--sora-signaling-url", ",".join(signalings),
+                         "--webhook-listen", f"127.0.0.1:{hooks}", "--target-profile", str(profile),
+                         "--clause", "CLUSTER-ANY-NODE")
+        assert done.returncode == 0 and "1 passed" in done.stdout, done.stdout[-3000:]
+    finally:
+        process.terminate()
+        process.wait(30)
