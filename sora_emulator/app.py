@@ -61,7 +61,7 @@ class EmulatorApp:
     async def on_connect(self, request: ConnectRequest) -> ConnectDecision:
         answer: dict[str, Any] = {"allowed": True}
         if self.config.auth_webhook_url:
-            asked = payloads.auth_request(request, self._counts(request.channel_id), self.clock())
+            asked = payloads.auth_request(request, self.state.connected_by_role(request.channel_id), self.clock())
             delivery = await self.webhooks.send(Hook.AUTH, self._on_node(asked, request.connection_id),
                                                 request.connection_id)
             if not delivery.ok or not isinstance(delivery.body, dict):
@@ -88,7 +88,7 @@ class EmulatorApp:
             return
         connection.connected = True
         await self._event(payloads.connection_event("connection.created", connection,
-                                                    self._counts(connection.channel_id), self.clock()))
+                                                    self.state.connected_by_role(connection.channel_id), self.clock()))
         recording = self.state.recordings.get(connection.channel_id)
         if recording is not None:
             self.archiving.open(recording, connection)
@@ -103,8 +103,8 @@ class EmulatorApp:
             if archive is not None:
                 await self.archiving.close(recording, archive)
         if connection.connected:
-            await self._event(payloads.connection_event("connection.destroyed", connection,
-                                                        self._counts(connection.channel_id), self.clock()))
+            counts = self.state.connected_by_role(connection.channel_id)
+            await self._event(payloads.connection_event("connection.destroyed", connection, counts, self.clock()))
         if self.state.session_is_empty(connection.channel_id, connection.session_id):
             loop = asyncio.get_running_loop()
             self._destroy_timers[connection.channel_id] = loop.call_later(
@@ -230,14 +230,6 @@ class EmulatorApp:
         if connection_id in self.node_of:
             body["node_name"] = self.node_of[connection_id]
         return body
-
-    def _counts(self, channel_id: str) -> dict[str, int]:
-        session = self.state.sessions.get(channel_id)
-        counts: dict[str, int] = {}
-        for c in session.connections.values() if session else []:
-            if c.connected:
-                counts[c.role] = counts.get(c.role, 0) + 1
-        return counts
 
     def background_work(self) -> int:
         """Tasks and queued event webhooks still in flight."""

@@ -134,6 +134,14 @@ class State:
         session = self.sessions.get(channel_id)
         return list(session.connections.values()) if session else []
 
+    def connected_by_role(self, channel_id: str) -> dict[str, int]:
+        """How many of the channel's connections are up, by role (the channel_*_connections counts)."""
+        counts: dict[str, int] = {}
+        for c in self.session_connections(channel_id):
+            if c.connected:
+                counts[c.role] = counts.get(c.role, 0) + 1
+        return counts
+
     def session(self, channel_id: str, session_id: str | None = None) -> Session:
         session = self.sessions.get(channel_id)
         if session is None or (session_id is not None and session.session_id != session_id):

@@ -7,22 +7,20 @@ whatever happened.
 """
 from __future__ import annotations
 
-import threading
 import time
 import uuid
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import jwt
 
 from ..clients import ClientPool, SoraClient
 from .archive import ArchiveDir
-from .media import RecordedFile, connection_media
 from .capture import TAG_KEY, Captured, CaptureServer
 from .config import HarnessConfig
 from .profile import TargetProfile
-from .recipes import WEBHOOK_TIMEOUT, Recorded, RecordingSteps
+from .file_steps import FileSteps
+from .recipes import WEBHOOK_TIMEOUT, RecordingSteps
 from .started import LEGACY_START, START, Started
 from .target import Exchange, SoraApi, TargetError
 from .targets import Target
@@ -30,7 +28,7 @@ from .verdict import Checker, ClauseFailure, HarnessError
 
 
 
-class Scenario(RecordingSteps):
+class Scenario(RecordingSteps, FileSteps):
     def __init__(self, config: HarnessConfig, profile: TargetProfile, target: Target, capture: CaptureServer,
                  pool: ClientPool, checker: Checker, evidence: Callable[[str, Any], None],
                  clauses: list[str] | None = None) -> None:
@@ -204,38 +202,6 @@ class Scenario(RecordingSteps):
     def mark(self) -> int:
         """A point in the webhook log: later waits can ask for what came after it."""
         return self._capture.last_seq()
-
-    # --- files ------------------------------------------------------------------------------------
-    def recording_dir(self, rec: Recorded) -> Path:
-        return self._archive.recording_dir(rec.recording_id)
-
-    def recording_files(self, rec: Recorded) -> list[str]:
-        return self._archive.names(rec.recording_id)
-
-    def report_file(self, rec: Recorded) -> Any:
-        return self._archive.report_file(rec.recording_id)
-
-    def archive_files(self, rec: Recorded) -> dict[str, Any]:
-        """Every archive-*.json / split-archive-*.json of the recording, by file name, read as evidence."""
-        return self._archive.archive_files(rec.recording_id)
-
-    def archive_media(self, rec: Recorded, client: SoraClient, clause: str | None = None) -> list[RecordedFile]:
-        """The client's media files in the recording, decoded (single archive, or split pieces in order)."""
-        assert client.connection_id is not None
-        return connection_media(self._archive, rec.recording_id, client.connection_id, self.clause(clause),
-                                self.evidence)
-
-    def record_for(self, seconds: float) -> None:
-        """Lets media flow into the recording for `seconds`: the length of the recorded interval is the
-        scenario's input, not a wait for something to happen."""
-        threading.Event().wait(seconds)  # sleep-ok: the recorded interval itself
-
-    def media_container(self, rec: Recorded, name: str) -> str:
-        """The container format PyAV finds in one of the recording's media files ("" when not readable)."""
-        return self._archive.container(rec.recording_id, name)
-
-    def reports_for_channel(self, channel: str, since: float) -> list[Path]:
-        return self._archive.reports_for_channel(channel, since)
 
     # --- checks -------------------------------------------------------------------------------------
     def check(self, condition: bool, title: str, expected: list[str] | str = "", actual: Any = None, *,
