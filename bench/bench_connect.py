@@ -7,6 +7,7 @@ has left (sessions, connections, asyncio tasks, open files), which should be not
 from __future__ import annotations
 
 import os
+import secrets
 import socket
 import statistics
 import subprocess
@@ -49,10 +50,12 @@ def main() -> None:
     capture = CaptureServer(run_prefix="").start()
     api_port, signaling_port = free_port(), free_port()
     tmp = tempfile.mkdtemp()
+    token = secrets.token_hex(16)  # /control/stats answers only this bench
     emulator = subprocess.Popen([sys.executable, "-m", "sora_emulator.cli", "--api-port", str(api_port),
                                  "--signaling-port", str(signaling_port), "--archive-dir", f"{tmp}/archive",
                                  "--session-destroy-delay", "0.2", "--session-webhook-url", capture.url("session"),
-                                 "--event-webhook-url", capture.url("event")], stdout=subprocess.PIPE, text=True)
+                                 "--event-webhook-url", capture.url("event")], stdout=subprocess.PIPE, text=True,
+                                env={**os.environ, "SORA_EMULATOR_CONTROL_TOKEN": token})
     assert emulator.stdout is not None
     emulator.stdout.readline()  # the emulator prints one line once it listens
     api = f"http://127.0.0.1:{api_port}/"
@@ -78,7 +81,8 @@ def main() -> None:
     for i in range(CHANNELS):
         capture.wait_for("session.destroyed", f"bench-{i}", clause="BENCH", timeout=30)
     cpu = cpu_seconds(emulator.pid) - cpu_before
-    stats = requests.post(api + "control/stats", json={"settle": True}, timeout=30).json()
+    stats = requests.post(api + "control/stats", json={"settle": True}, headers={"x-control-token": token},
+                          timeout=30).json()
     print(f"{CHANNELS} channels x {PER_CHANNEL} sendonly clients, all at once: {wall:.2f} s wall")
     print(f"connect latency: p50 {statistics.median(latencies) * 1000:.0f} ms, "
           f"p95 {latencies[int(len(latencies) * 0.95) - 1] * 1000:.0f} ms, max {latencies[-1] * 1000:.0f} ms "

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import os
 import signal
 import sys
 import threading
@@ -13,6 +14,9 @@ from typing import Any, NoReturn
 from .config import ConfigError, EmulatorConfig, parse_sora_conf
 from .faults import FAULTS, UnknownFault, known
 from .runner import Emulator, EmulatorStartError
+
+
+CONTROL_TOKEN_ENV = "SORA_EMULATOR_CONTROL_TOKEN"  # enables /control/stats for requests carrying it
 
 
 class _Parser(argparse.ArgumentParser):
@@ -59,6 +63,8 @@ def config_from(args: argparse.Namespace) -> EmulatorConfig:
     for key, value in vars(args).items():
         if key in names and value is not None:
             settings[key] = value
+    if os.environ.get(CONTROL_TOKEN_ENV):  # from the environment, never the command line (ps shows that)
+        settings["control_token"] = os.environ[CONTROL_TOKEN_ENV]
     faults = set(settings.get("faults", frozenset())) | set(args.fault)
     settings["faults"] = known(faults)  # unknown names are a usage error
     if settings.get("session_updated_webhook_interval", 0) < 0:

@@ -29,6 +29,8 @@ class EmulatorConfig:
     webhook_timeout: float = 5.0
     session_updated_webhook_interval: float = 60.0  # seconds between session.updated (Sora: 60); 0: none
     api_read_timeout: float = 5.0  # an API request's head, then its body, must each arrive within this
+    # /control/* answers only requests whose x-control-token header carries this; None: no control endpoint at all
+    control_token: str | None = field(default=None, repr=False)
     ping_interval: float = 5.0
     faults: frozenset[str] = field(default_factory=frozenset)
     cluster_nodes: int = 1  # N nodes sharing one state: an API and a signaling port each (ports counted up)

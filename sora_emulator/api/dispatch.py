@@ -1,6 +1,7 @@
 """x-sora-target -> handler, and the one place where errors become HTTP answers (never a 500)."""
 from __future__ import annotations
 
+import hmac
 import json
 import logging
 from typing import Any
@@ -33,8 +34,11 @@ async def dispatch(ctx: Context, path: str, headers: dict[str, str], raw: bytes)
     """The API seam: an API-answer fault answers here instead of the handler; refusal faults change any 4xx."""
     app = ctx.app
     target = headers.get("x-sora-target", "")
-    if path != "/" and path not in CONTROL:
+    if path != "/" and (path not in CONTROL or not app.config.control_token):
         return 404, {"error_type": "NOT-FOUND", "message": f"no control endpoint {path}"}
+    if path in CONTROL and not hmac.compare_digest(headers.get("x-control-token", "").encode(),
+                                                   str(app.config.control_token).encode()):
+        return 403, {"error_type": "FORBIDDEN", "message": "the control endpoint needs its x-control-token"}
 
     async def handle(body: dict[str, Any]) -> tuple[int, Any]:
         if path in CONTROL:

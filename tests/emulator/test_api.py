@@ -64,3 +64,17 @@ def test_faults_cannot_be_switched_on_over_http(emulator):
                            timeout=5)
     assert answer.status_code == 404
     assert post(emulator, "Sora_20231220.Nothing", b"{}").status_code == 400  # still a 4xx refusal, not a 500
+
+
+def test_the_control_endpoint_exists_only_with_a_token_and_answers_only_it(make_emulator):
+    """No control endpoint without authentication: none at all by default; with a token, 403 without it."""
+    closed = make_emulator()
+    assert requests.post(closed.api_url + "control/stats", json={}, timeout=10).status_code == 404
+    guarded = make_emulator(control_token="s3cret-token")
+    assert requests.post(guarded.api_url + "control/stats", json={}, timeout=10).status_code == 403
+    wrong = {"x-control-token": "guess"}
+    assert requests.post(guarded.api_url + "control/stats", json={}, headers=wrong, timeout=10).status_code == 403
+    right = {"x-control-token": "s3cret-token"}
+    answer = requests.post(guarded.api_url + "control/stats", json={}, headers=right, timeout=10)
+    assert answer.status_code == 200 and "sessions" in answer.json()
+    assert "s3cret-token" not in repr(guarded.config)
