@@ -71,6 +71,17 @@ def without_credentials(url: str) -> str:
     return f"{parts.scheme}://{host}{port}{parts.path}" if parts.scheme else "<not a URL>"
 
 
+def printed_target(config: HarnessConfig) -> dict[str, Any]:
+    """The target as reports print it: URLs without credentials, header values redacted."""
+    target: dict[str, Any] = {"description": "embedded emulator"}
+    if not config.embedded:
+        api_url = without_credentials(config.api_url or "")
+        target = {"description": api_url, "api_url": api_url,
+                  "signaling_urls": [without_credentials(u) for u in config.signaling_urls],
+                  "api_headers": config.redacted_headers()}
+    return target | {"channel_prefix": config.run_prefix, "faults": list(config.emulator_faults)}
+
+
 def _url(value: str, schemes: tuple[str, ...], what: str) -> str:
     try:
         parts = urlsplit(value)

@@ -10,11 +10,10 @@ from .profile import TargetProfile
 from .scenario import Scenario
 from .verdict import Checker
 
-__all__ = ["CHECKER", "CONFIG", "EXPECTATIONS", "LEAKS", "PROFILE", "SCENARIO", "clauses_of"]
+__all__ = ["CHECKER", "CONFIG", "EXPECTATIONS", "PROFILE", "SCENARIO", "clauses_of"]
 
 CONFIG = pytest.StashKey[HarnessConfig]()
 PROFILE = pytest.StashKey[TargetProfile]()  # resolved once, at configure time
 EXPECTATIONS = pytest.StashKey[Expectations]()
-LEAKS = pytest.StashKey[list[str]]()  # sessions of this run left alive (this process's targets)
 CHECKER = pytest.StashKey[Checker]()
 SCENARIO = pytest.StashKey[Scenario]()

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
+from ..run_facts import leaks_of_run, record_leaks
 from .capture import CaptureServer
 from .config import HarnessConfig
-from .items import LEAKS
 from .profile import TargetProfile
 from .target import SoraApi
 from .targets import Targets
@@ -44,7 +44,7 @@ def leak_check(targets: Targets, capture: CaptureServer, config: HarnessConfig, 
 
 
 def record(config: pytest.Config, leaks: list[str]) -> None:
-    config.stash[LEAKS] = leaks_of_run(config) + leaks
+    record_leaks(config, leaks)
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
@@ -57,8 +57,3 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
 def pytest_testnodedown(node: Any, error: Any) -> None:
     record(node.config, list(getattr(node, "workeroutput", {}).get(WORKER_KEY, [])))
 
-
-def leaks_of_run(config: pytest.Config) -> list[str]:
-    none: list[str] = []
-    found: list[str] = config.stash.get(LEAKS, none)
-    return list(found)

@@ -8,10 +8,11 @@ import pytest
 
 from ..catalogue import UnknownClause, load_catalogue
 from ..clients import ClientPool
+from .. import run_facts
 from ..reporting import evidence
 from . import judging, leaks
 from .capture import CaptureServer
-from .config import ConfigError, HarnessConfig, build_config
+from .config import ConfigError, HarnessConfig, build_config, printed_target
 from .expectations import load_expectations
 from .exposure import startup_lines
 from .hub import CaptureHub, register
@@ -55,6 +56,8 @@ def pytest_configure(config: pytest.Config) -> None:
     if harness.secret_key:
         evidence.register_secret(harness.secret_key)
     config.stash[CONFIG] = harness
+    config.stash[run_facts.TARGET] = printed_target(harness)
+    config.stash[run_facts.PROFILE] = dict(config.stash[PROFILE].__dict__)
     config.pluginmanager.register(judging, "sora-conformance-judging")
     config.pluginmanager.register(leaks, "sora-conformance-leaks")
     if _distributing(config) and harness.webhook_port != 0:

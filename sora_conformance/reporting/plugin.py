@@ -13,6 +13,7 @@ import pytest
 from .. import __version__
 from ..catalogue import load_catalogue
 from ..markers import clauses_of
+from ..run_facts import PROFILE, TARGET, leaks_of_run
 from ..verdicts import worst
 from . import summary
 from .completeness import Completeness
@@ -103,8 +104,6 @@ class ConformanceReporter:
         if not self.completeness.conformance_run and not any(t.clauses for t in self.tests.values()):
             return  # not a conformance run (e.g. the project's own tests)
         report_dir = Path(self.config.getoption("report_dir"))
-        from ..harness.leaks import leaks_of_run  # the harness's finding, read once the run is over
-
         leaks = leaks_of_run(self.config)
         catalogue = load_catalogue()
         clauses = clause_results(catalogue, list(self.tests.values()))
@@ -134,22 +133,8 @@ class ConformanceReporter:
             terminalreporter.write_line(f"  report: {Path(self.config.getoption('report_dir')) / 'conformance-report.md'}")
 
     def meta(self) -> dict[str, Any]:
-        from ..harness.config import without_credentials
-        from ..harness.items import CONFIG, PROFILE
-
-        harness = self.config.stash.get(CONFIG, None)
-        target: dict[str, Any] = {"description": "embedded emulator"}
-        profile: dict[str, Any] = {}
-        if harness is not None:
-            if not harness.embedded:
-                api_url = without_credentials(harness.api_url or "")  # user:password or ?token never printed
-                target = {"description": api_url, "api_url": api_url,
-                          "signaling_urls": [without_credentials(u) for u in harness.signaling_urls],
-                          "api_headers": harness.redacted_headers()}
-            target["channel_prefix"] = harness.run_prefix
-            resolved = self.config.stash.get(PROFILE, None)
-            profile = dict(resolved.__dict__) if resolved is not None else {}
-            target["faults"] = list(harness.emulator_faults)
+        target = self.config.stash.get(TARGET, {"description": "embedded emulator"})
+        profile = self.config.stash.get(PROFILE, {})
         return {"suite": {"name": "sora-recording-conformance", "version": __version__},
                 "target": target, "profile": profile, "strict": bool(self.config.getoption("strict")),
                 "started": self.started.isoformat(timespec="seconds"),
