@@ -171,8 +171,7 @@ class CaptureServer(WebhookServer):
         """Other channels belong to the operator: relayed unchanged, else answered by the policy and kept
         (bounded, unvalidated, body cut short) only as a trace."""
         if self.forward_url:
-            path = request.path.rsplit("/", 1)[-1]
-            return relay(request, raw, self.forward_url.replace("{endpoint}", path))
+            return relay(request, raw, self.forward_url.replace("{endpoint}", ENDPOINTS[request.path]))
         record = self._record(request, raw[:KEPT_BYTES], None)
         record.channel_id, record.type = channel_of(payload), payload.get("type")
         record.answer = foreign_answer(ENDPOINTS[request.path], self.allow_foreign)

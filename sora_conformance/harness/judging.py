@@ -12,9 +12,10 @@ from typing import Any
 import pytest
 
 from ..clients import ClientCrashed
+from ..verdicts import Verdict
 from .expectations import Expectation
 from .items import CHECKER, EXPECTATIONS, SCENARIO, clauses_of
-from .verdict import Checker, ClauseFailure, HarnessError, Verdict
+from .verdict import Checker, ClauseFailure, HarnessError
 
 CALL_PASSED = pytest.StashKey[bool]()
 
@@ -88,7 +89,6 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> 
         scenario = item.stash.get(SCENARIO, None)
         if scenario is not None:
             report.user_properties.append(("channel", scenario.channels[0] if scenario.channels else None))
-            report.user_properties.append(("session_ids", sorted({c.session_id for c in scenario.clients
-                                                                  if c.session_id})))
+            report.user_properties.append(("session_ids", scenario.session_ids))
     if report.when == "teardown" and checker is not None:
         report.user_properties.append(("warnings", [w.as_dict() for w in checker.warnings]))

@@ -43,9 +43,6 @@ def leak_check(targets: Targets, capture: CaptureServer, config: HarnessConfig, 
     return leaks
 
 
-def record(config: pytest.Config, leaks: list[str]) -> None:
-    record_leaks(config, leaks)
-
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
     workeroutput: dict[str, Any] | None = getattr(session.config, "workeroutput", None)
@@ -55,5 +52,5 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_testnodedown(node: Any, error: Any) -> None:
-    record(node.config, list(getattr(node, "workeroutput", {}).get(WORKER_KEY, [])))
+    record_leaks(node.config, list(getattr(node, "workeroutput", {}).get(WORKER_KEY, [])))
 

@@ -169,7 +169,7 @@ def targets(harness_config: HarnessConfig, capture: CaptureServer, target_profil
         all_targets.stop()
         pytest.exit(f"sora-conformance: {exc}", returncode=2)
     yield all_targets
-    leaks.record(request.config, leaks.leak_check(all_targets, capture, harness_config, target_profile))
+    run_facts.record_leaks(request.config, leaks.leak_check(all_targets, capture, harness_config, target_profile))
     all_targets.stop()
 
 
@@ -201,7 +201,7 @@ def sora(request: pytest.FixtureRequest, harness_config: HarnessConfig, target_p
         problems = scenario.cleanup()
         if scenario.channels:
             evidence.parameter("channel", scenario.channels[0])
-        session_ids = sorted({c.session_id for c in scenario.clients if c.session_id})
+        session_ids = scenario.session_ids
         if session_ids:
             evidence.parameter("session_ids", ", ".join(session_ids))
         for channel in scenario.channels:

@@ -71,6 +71,11 @@ class Scenario(RecordingSteps, FileSteps):
         self._capture.answer(channel, "session.created", answer)
 
     @property
+    def session_ids(self) -> list[str]:
+        """The sessions the test's clients joined, each once, sorted (evidence and report parameters)."""
+        return sorted({c.session_id for c in self.clients if c.session_id})
+
+    @property
     def nodes(self) -> int:
         """How many cluster nodes' APIs the target gave (1 unless it is a cluster)."""
         return len(self._nodes)

@@ -5,7 +5,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..catalogue import load_catalogue
-from ..verdicts import Verdict, worst  # noqa: F401  (re-exported for the harness)
 
 
 class HarnessError(Exception):

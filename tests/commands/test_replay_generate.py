@@ -159,7 +159,7 @@ def test_a_timeout_fails_the_payload(httpserver, tmp_path, capsys):
     def handle(request: Request) -> Response:
         if json.loads(request.get_data())["data"]["archives"] == []:
             import time
-            time.sleep(0.6)  # slower than --timeout 0.2
+            time.sleep(0.6)  # sleep-ok: the receiver under test must be slower than --timeout 0.2
         return Response("{}", content_type="application/json")
     httpserver.expect_request(ANY_PATH).respond_with_handler(handle)
     code = replay(httpserver.url_for("/hooks"), tmp_path, "--types", "recording.report", "--timeout", "0.2", n=20)
