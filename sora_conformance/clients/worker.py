@@ -55,15 +55,15 @@ class Client:
         self.conn.on_disconnect = self._on_disconnect
 
     def _feed(self) -> None:
-        frame = video_frame(self.signature)
         tone = audio_chunk(self.signature)
-        tick = 0
+        tick = frames = 0
         # Paced media, as a camera and a microphone would deliver it.
         while not self.stopped.wait(0.02):  # sleep-ok: media pacing (20 ms audio frames)
             if self.audio is not None:
                 self.audio.on_data(tone)
             if self.video is not None and tick % (50 // FPS) == 0:
-                self.video.on_captured(frame)
+                self.video.on_captured(video_frame(self.signature, frames))  # numbered: drops show
+                frames += 1
             tick += 1
 
     def _on_offer(self, raw: str) -> None:
