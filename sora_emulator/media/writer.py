@@ -4,10 +4,10 @@ Decoded frames (media/tap.py) are re-encoded at the sender's size: aiortc hands 
 re-encoding lets every file, split pieces included, start on a key frame. WebM gets VP8 + Opus, what Sora
 stores for the suite's VP8 senders. MP4 gets H.264 + Opus: Sora stores the sender's codec without transcoding
 (VP8 in MP4 too), but FFmpeg's MP4 muxer cannot write VP8, so the emulator writes H.264, the codec Sora stores
-for an H.264 sender, beside the Opus Sora writes into MP4. Timestamps are the
-wall-clock time since the file's own start, so a file lasts as long as the interval it records. A split
-layout starts a new file every `split` seconds from the archive's start. Everything here runs in aiortc's
-decoder threads (one per kind), serialised by one lock; `close` runs in a worker thread.
+for an H.264 sender, beside the Opus Sora writes into MP4. Timestamps are the wall-clock time since the file's
+own start, so a file lasts as long as the interval it records. A split layout starts a new file every `split`
+seconds from the archive's start. Everything here runs in aiortc's decoder threads (one per kind), serialised
+by one lock; `close` runs in a worker thread.
 """
 from __future__ import annotations
 
@@ -119,7 +119,7 @@ class ArchiveMedia:
         if first_video is not None:
             codec, options = VIDEO_CODECS[self.container_format]
             piece.video = piece.container.add_stream(codec, rate=10)
-            piece.video.width, piece.video.height = first_video.width, first_video.height
+            piece.video.width, piece.video.height = first_video.width & ~1, first_video.height & ~1  # H.264: even
             piece.video.pix_fmt = "yuv420p"
             piece.video.codec_context.time_base = MS
             piece.video.options = options

@@ -9,7 +9,7 @@ from sora_emulator.behaviour import Behaviour
 from sora_emulator.faults import ActiveFaults
 from sora_emulator.media.writer import ArchiveMedia, Layout
 
-from .conftest import FakeClock, audio, feed
+from .conftest import FakeClock, audio, feed, video
 
 FORMATS = pytest.mark.parametrize("fmt", ["webm", "mp4"])
 CODECS = {"webm": ("vp8", "opus"), "mp4": ("h264", "opus")}  # Sora writes Opus into MP4 too
@@ -124,3 +124,16 @@ def test_audio_alone_is_written_when_the_video_never_comes(tmp_path, red):
     media.close(clock())
     content = read_media(tmp_path / "archive-C.webm")
     assert not content.colours and tone_matches(content, red)
+
+
+def test_an_odd_sized_sender_is_written_to_mp4_at_an_even_size(tmp_path, red):
+    """H.264 takes only even sizes: a 161x121 sender is written at 160x120 rather than failing the file."""
+    clock = FakeClock()
+    media = writer(tmp_path, clock, fmt="mp4")
+    for _ in range(5):
+        media.write("video", video(red.colour).reformat(161, 121))
+        clock.now += 0.1
+    media.close(clock())
+    with av.open(str(tmp_path / "archive-C.mp4")) as container:
+        assert (container.streams.video[0].width, container.streams.video[0].height) == (160, 120)
+    assert read_media(tmp_path / "archive-C.mp4").share(red) == 1.0
