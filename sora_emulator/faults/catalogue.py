@@ -141,7 +141,7 @@ CATALOGUE = [
     Fault("archive-truncated", "MEDIA-DURATION", "archive media files are cut off half-way, as a crash leaves them",
           behaviour={"archive_files_complete": False}),
     Fault("archive-frames-dropped", "MEDIA-NO-FRAME-GAPS",
-          "archives lose the video frames sent between 0.4 s and 1.2 s into each file; the files still last their interval",
+          "archives lose the video frames sent between 0.3 s and 0.9 s into each file; the files still last their interval",
           behaviour={"archive_keeps_every_frame": False}),
     Fault("split-archive-gap", "MEDIA-SPLIT-CONTIGUOUS",
           "every split archive stops 0.6 s before its interval ends: gaps between consecutive pieces",

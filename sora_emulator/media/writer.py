@@ -28,7 +28,7 @@ MS = fractions.Fraction(1, 1000)
 AUDIO_RATE = 48000
 PENDING_AUDIO_MAX = 100  # 2 s of 20 ms frames held while the first video frame is awaited
 GAP = 0.6  # seconds lost at the end of every split piece when the pieces are not contiguous
-DROPPED = (0.4, 1.2)  # seconds into a file whose video frames are lost when frames are not all kept
+DROPPED = (0.3, 0.9)  # seconds into a file whose video frames are lost when frames are not all kept
 VIDEO_CODECS = {  # container -> encoder and its cheapest realtime settings (one thread each)
     "webm": ("libvpx", {"deadline": "realtime", "cpu-used": "16", "threads": "1"}),
     "mp4": ("libx264", {"preset": "ultrafast", "tune": "zerolatency", "threads": "1"}),
