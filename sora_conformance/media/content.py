@@ -64,11 +64,12 @@ class MediaContent:
         return sum(1 for c in self.colours if _near(c, sig.colour))
 
     def frame_gaps(self) -> list[str]:
-        """Where the readable frame numbers do not follow each other (MAX_MISSING_FRAMES allowed); a file
-        with fewer than two readable numbers cannot show they do, and says so."""
+        """Where the readable frame numbers do not follow each other (MAX_MISSING_FRAMES allowed). Frames whose
+        number does not read say nothing either way, so fewer than two readable numbers, or unreadable ones in
+        more than the share MOST leaves (frames a reader could not follow), are a problem too."""
         readable = [n for n in self.numbers if n is not None]
-        if len(readable) < 2:
-            return [f"{len(readable)} of {len(self.numbers)} video frames carry a readable frame number"]
+        if len(readable) < 2 or len(readable) < MOST * len(self.numbers):
+            return [f"only {len(readable)} of {len(self.numbers)} video frames carry a readable frame number"]
         return counter.gaps(readable, MAX_MISSING_FRAMES)
 
     def summary(self) -> dict[str, Any]:
