@@ -1,6 +1,6 @@
 """What a recorded media file holds, read with PyAV: the colour and number of each frame, the audio's dominant
-tone and when the media starts and ends. Decoding stops at the first error (a truncated file): what decoded so far is
-kept and the error is reported beside it.
+tone and when the media starts and ends. Decoding stops at the first error (a truncated file): what decoded so
+far is kept and the error is reported beside it.
 
 Tolerances are ours (the docs only say an archive holds the connection's media), stated here once.
 """
