@@ -19,6 +19,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..contract.classify import classify, has_session_id
 from ..contract.validator import Violation, level_for, validate
+from ..scrub import scrub, scrub_text
 from .exposure import foreign_answer
 from .relay import relay
 from .webhook_body import NotAWebhook, parse_webhook
@@ -53,10 +54,10 @@ class Captured:
         return self.payload | inner if isinstance(inner, dict) else dict(self.payload)
 
     def as_evidence(self) -> dict[str, Any]:
-        return {"endpoint": self.endpoint, "headers": self.headers, "body": self.payload
+        return scrub({"endpoint": self.endpoint, "headers": self.headers, "body": self.payload
                 if self.payload is not None else self.raw.decode("utf-8", "replace"), "our_answer": self.answer,
                 "schema": self.schema, "violations": [v.as_dict() for v in self.violations]} \
-            | ({"problem": self.problem} if self.problem else {})
+            | ({"problem": self.problem} if self.problem else {}))
 
 
 class WaitTimeout(AssertionError):
@@ -156,9 +157,9 @@ class CaptureServer(WebhookServer):
         if channel is None or not channel.startswith(self.run_prefix):
             return self._outside_run(request, raw, payload)
         record = self._record(request, raw, payload)
-        record.schema = classify(payload, endpoint)
+        record.schema = classify(record.payload, endpoint)
         if record.schema is not None:
-            record.violations = validate(payload, record.schema)
+            record.violations = validate(record.payload, record.schema)
         record.violations += endpoint_violations(endpoint, payload)
         with self._changed:
             record.answer = self._answer_for(endpoint, channel, payload)
@@ -180,7 +181,10 @@ class CaptureServer(WebhookServer):
 
     def _record(self, request: Request, raw: bytes, payload: dict[str, Any] | None,
                 problem: str | None = None) -> Captured:
-        return Captured(next(self._seq), ENDPOINTS[request.path], dict(request.headers), raw, payload,
+        """Kept scrubbed from the start: a webhook may carry what the target was sent (the connect metadata
+        with its access_token, echoed headers), and nothing here needs a secret's value."""
+        kept = scrub_text(raw.decode("utf-8", "replace")).encode() if raw else raw
+        return Captured(next(self._seq), ENDPOINTS[request.path], scrub(dict(request.headers)), kept, scrub(payload),
                         time.monotonic(), channel_of(payload), payload.get("type") if payload else None,
                         problem=problem)
 

@@ -8,9 +8,9 @@ import pytest
 
 from ..catalogue import UnknownClause, load_catalogue
 from ..clients import ClientPool
-from .. import run_facts
+from .. import run_facts, scrub
 from ..reporting import evidence
-from . import judging, leaks
+from . import judging, leaks, scrubbing
 from .capture import CaptureServer
 from .config import ConfigError, HarnessConfig, build_config, printed_target
 from .expectations import load_expectations
@@ -52,14 +52,15 @@ def pytest_configure(config: pytest.Config) -> None:
     except (ConfigError, UnknownClause) as exc:
         raise pytest.UsageError(str(exc)) from None
     for _, value in harness.api_headers:
-        evidence.register_secret(value)
+        scrub.register(value)
     if harness.secret_key:
-        evidence.register_secret(harness.secret_key)
+        scrub.register(harness.secret_key)  # and the JWTs made with it: `scrub` knows a JWT when it sees one
     config.stash[CONFIG] = harness
     config.stash[run_facts.TARGET] = printed_target(harness)
     config.stash[run_facts.PROFILE] = dict(config.stash[PROFILE].__dict__)
     config.pluginmanager.register(judging, "sora-conformance-judging")
     config.pluginmanager.register(leaks, "sora-conformance-leaks")
+    config.pluginmanager.register(scrubbing, "sora-conformance-scrubbing")
     if _distributing(config) and harness.webhook_port != 0:
         # Workers cannot all bind the one address the target posts to: the controller owns it.
         try:
