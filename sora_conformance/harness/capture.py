@@ -23,6 +23,7 @@ from ..scrub import scrub, scrub_text
 from .exposure import foreign_answer
 from .relay import relay
 from .webhook_body import NotAWebhook, parse_webhook
+from .bounded_server import DEFAULT_MAX_CONNECTIONS
 from .webhook_server import DEFAULT_MAX_BODY, ENDPOINTS, WebhookServer, json_response
 
 DEFAULT_ANSWERS = {"session": {}, "event": {}, "auth": {"allowed": True}}  # for this run's channels
@@ -108,8 +109,8 @@ class CaptureServer(WebhookServer):
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0, run_prefix: str = "",
                  forward_url: str | None = None, allow_foreign: bool = False,
-                 max_body: int = DEFAULT_MAX_BODY) -> None:
-        super().__init__(host, port, self._handle, max_body)
+                 max_body: int = DEFAULT_MAX_BODY, max_connections: int = DEFAULT_MAX_CONNECTIONS) -> None:
+        super().__init__(host, port, self._handle, max_body, max_connections)
         self.run_prefix = run_prefix
         self.forward_url = forward_url
         self.allow_foreign = allow_foreign

@@ -65,7 +65,8 @@ def pytest_configure(config: pytest.Config) -> None:
         # Workers cannot all bind the one address the target posts to: the controller owns it.
         try:
             config.stash[HUB] = CaptureHub(harness.webhook_host, harness.webhook_port, harness.forward_webhooks,
-                                           harness.allow_foreign_channels, harness.webhook_max_body).start()
+                                           harness.allow_foreign_channels, harness.webhook_max_body,
+                                           harness.webhook_max_connections).start()
         except OSError:
             pytest.exit(f"webhook capture hub cannot listen on {harness.webhook_host}:{harness.webhook_port}: "
                         "address already in use or not available", returncode=2)
@@ -140,7 +141,8 @@ def capture(harness_config: HarnessConfig, pytestconfig: pytest.Config) -> Itera
     # behind the hub, each worker takes any free loopback port: only the hub is reachable from the target
     host, port = ("127.0.0.1", 0) if hub_url else (harness_config.webhook_host, harness_config.webhook_port)
     server = CaptureServer(host, port, harness_config.run_prefix, None if hub_url else harness_config.forward_webhooks,
-                           harness_config.allow_foreign_channels, harness_config.webhook_max_body)
+                           harness_config.allow_foreign_channels, harness_config.webhook_max_body,
+                           harness_config.webhook_max_connections)
     try:
         server.start()
     except OSError as exc:
