@@ -30,10 +30,10 @@ def register(value: str) -> None:
     global _forms
     plain = str.__str__(value)  # not the Secret subclass: its value, whatever its repr
     parts = plain.split()
-    if parts and len(parts) > 1 and SCHEME.fullmatch(parts[0]):
-        parts = parts[1:]  # "<auth-scheme> <credentials>" (RFC 9110): the scheme is no secret
+    # "<auth-scheme> <credentials>" (RFC 9110): the credentials alone too, the scheme is no secret
+    credentials = parts[1] if len(parts) == 2 and SCHEME.fullmatch(parts[0]) and len(parts[1]) >= 6 else ""
     forms = set()
-    for secret in {plain.strip(), *parts} - {""}:
+    for secret in {plain.strip(), credentials} - {""}:
         forms |= {secret, json.dumps(secret)[1:-1], repr(secret)[1:-1], quote(secret, safe="")}
     with _lock:
         _forms = tuple(sorted(set(_forms) | forms, key=len, reverse=True))

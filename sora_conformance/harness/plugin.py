@@ -170,7 +170,7 @@ def targets(harness_config: HarnessConfig, capture: CaptureServer, target_profil
         check_signaling(main.signaling_urls, harness_config.timeout(10))
     except HarnessError as exc:
         all_targets.stop()
-        pytest.exit(f"sora-conformance: {exc}", returncode=2)
+        pytest.exit(scrub.scrub_text(f"sora-conformance: {exc}"), returncode=2)  # it may quote the target
     yield all_targets
     run_facts.record_leaks(request.config, leaks.leak_check(all_targets, capture, harness_config, target_profile))
     all_targets.stop()

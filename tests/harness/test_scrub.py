@@ -37,7 +37,7 @@ def test_structures_are_scrubbed_keys_and_all():
 
 
 def test_credentials_are_hidden_without_their_scheme_too():
-    register("Bearer split-cred-77 second-part-88")
-    assert scrub_text("'Bearer '\n 'split-cred-77 '") == "'Bearer '\n 'REDACTED '"
-    assert "second-part-88" not in scrub_text("x second-part-88 y")
-    assert scrub_text("Bearer of news") == "Bearer of news"
+    register("Bearer split-cred-77")
+    assert scrub_text("'Bearer '\n 'split-cred-77'") == "'Bearer '\n 'REDACTED'"
+    register("my pass phrase")  # not a scheme and credentials: only hidden whole
+    assert scrub_text("pass the phrase, my pass phrase") == "pass the phrase, REDACTED"

@@ -140,10 +140,17 @@ def refuse(self, urls, channel, role, metadata=None, **options):
 def test_connect_fails_with_the_token_in_its_locals(sora, monkeypatch):
     monkeypatch.setattr(ClientPool, "connect", refuse)
     sora.live_channel()
+
+
+def test_its_own_assertion_quotes_an_echoed_body(harness_config):
+    echoed = "the target said: " + str.__str__(harness_config.secret_key)  # a plain str, as a body would be
+    assert echoed.endswith("nothing"), echoed
 '''
 
 
-def test_the_access_token_is_redacted_in_the_locals_of_a_failing_test(tmp_path):
+def test_the_access_token_and_echoed_text_are_redacted_in_failing_tests(tmp_path):
+    """`-l` prints the locals: the token is a Secret; a test's own text quoting an echo is scrubbed from the
+    traceback, the exception message allure-pytest reads, junit and the reports."""
     (tmp_path / "test_probe.py").write_text(PROBE)
     reports, token_file = tmp_path / "reports", tmp_path / "token"
     done = subprocess.run(
@@ -153,7 +160,7 @@ def test_the_access_token_is_redacted_in_the_locals_of_a_failing_test(tmp_path):
         capture_output=True, text=True, timeout=300, cwd=tmp_path,
         env=os.environ | {"TEST_SECRET_KEY": SECRET_KEY, "TOKEN_FILE": str(token_file)})
     console = done.stdout + done.stderr
-    assert "1 failed" in console and "'access_token': REDACTED" in console, console[-3000:]
+    assert "2 failed" in console and "'access_token': REDACTED" in console, console[-3000:]
     token = token_file.read_text()
     assert JWT_SHAPE.match(token)
     assert leaks_in(outputs(done, reports), SECRET_KEY, token) == []
