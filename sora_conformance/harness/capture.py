@@ -19,11 +19,11 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..contract.classify import classify, has_session_id
 from ..contract.validator import Violation, level_for, validate
-from ..scrub import scrub, scrub_text
+from ..scrub import holds_secret, scrub, scrub_text
+from .bounded_server import DEFAULT_MAX_CONNECTIONS
 from .exposure import foreign_answer
 from .relay import relay
 from .webhook_body import NotAWebhook, parse_webhook
-from .bounded_server import DEFAULT_MAX_CONNECTIONS
 from .webhook_server import DEFAULT_MAX_BODY, ENDPOINTS, WebhookServer, json_response
 
 DEFAULT_ANSWERS = {"session": {}, "event": {}, "auth": {"allowed": True}}  # for this run's channels
@@ -184,7 +184,8 @@ class CaptureServer(WebhookServer):
                 problem: str | None = None) -> Captured:
         """Kept scrubbed from the start: a webhook may carry what the target was sent (the connect metadata
         with its access_token, echoed headers), and nothing here needs a secret's value."""
-        kept = scrub_text(raw.decode("utf-8", "replace")).encode() if raw else raw
+        text = raw.decode("utf-8", "replace")
+        kept = scrub_text(text).encode() if holds_secret(text) else raw
         return Captured(next(self._seq), ENDPOINTS[request.path], scrub(dict(request.headers)), kept, scrub(payload),
                         time.monotonic(), channel_of(payload), payload.get("type") if payload else None,
                         problem=problem)

@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from .secret import Secret
 from .bounded_server import DEFAULT_MAX_CONNECTIONS
+from .secret import Secret
 from .webhook_server import DEFAULT_MAX_BODY
 
 

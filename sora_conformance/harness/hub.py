@@ -19,12 +19,12 @@ from urllib.parse import urlsplit
 import requests
 from werkzeug import Request, Response
 
+from .bounded_server import DEFAULT_MAX_CONNECTIONS
 from .capture import channel_of
 from .exposure import foreign_answer
 from .relay import relay
 from .verdict import HarnessError
 from .webhook_body import NotAWebhook, parse_webhook
-from .bounded_server import DEFAULT_MAX_CONNECTIONS
 from .webhook_server import DEFAULT_MAX_BODY, ENDPOINTS, WebhookServer, json_response
 
 REGISTER_PATH = "/hub/register"
