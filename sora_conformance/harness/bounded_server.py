@@ -155,6 +155,8 @@ class BoundedWSGIServer(ThreadedWSGIServer):
     def process_request(self, request: Any, client_address: Any) -> None:
         """On the accept loop: a handler thread only when there is a place for it."""
         if not self.connections.reserve(self.request_deadline):
+            log.debug("no free connection within %.0f s: a connection from %s closed", self.request_deadline,
+                      client_address[0] if isinstance(client_address, tuple) else client_address)
             self.shutdown_request(request)
             return
         try:

@@ -15,6 +15,7 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from sora_conformance.contract.paths import REPO_ROOT
+from sora_conformance.harness.archive import ArchiveDir
 from sora_conformance.harness.target import Exchange, TargetError
 from sora_conformance.scrub import register
 
@@ -46,6 +47,14 @@ def test_an_echoed_error_body_is_scrubbed_from_message_evidence_and_repr():
     exchange = Exchange("Sora_20231220.StartRecording", {"channel_id": "c"}, 500, echo, 0.1)
     for shown in (str(TargetError(exchange)), json.dumps(exchange.as_evidence()), repr(exchange)):
         assert TOKEN not in shown and token not in shown and "REDACTED" in shown, shown
+
+
+def test_an_archive_file_is_read_scrubbed(tmp_path):
+    token = "eyJhbGciOiJIUzI1NiJ9.eyJjaGFubmVsX2lkIjoiYyJ9.c2lnbmF0dXJlLW9mLXRoZS10b2tlbg"
+    (tmp_path / "archive-c1.json").write_text(json.dumps({"connection_id": "c1", "metadata": {"t": token}}))
+    shown = []
+    content = ArchiveDir(tmp_path, lambda name, value: shown.append(value)).read_json(tmp_path / "archive-c1.json")
+    assert content == {"connection_id": "c1", "metadata": {"t": "REDACTED"}} and shown == [content]
 
 
 class EchoingProxy:
