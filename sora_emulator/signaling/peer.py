@@ -10,9 +10,11 @@ from aiortc.mediastreams import AudioStreamTrack, VideoStreamTrack
 from aiortc.sdp import candidate_from_sdp
 
 from ..media import tap
+from . import candidates
 from .messages import BadMessage
 
 tap.install()
+candidates.install()
 
 # Direction of our transceivers, seen from the server, for each client role.
 SERVER_DIRECTION = {"sendonly": "recvonly", "recvonly": "sendonly", "sendrecv": "sendrecv"}
@@ -20,10 +22,11 @@ RECEIVING = ("recvonly", "sendrecv")
 
 
 class Peer:
-    def __init__(self, role: str, on_connected: Callable[[], object]) -> None:
+    def __init__(self, role: str, on_connected: Callable[[], object], host: str = "127.0.0.1") -> None:
         # No ICE servers: aiortc would otherwise reach out to a public STUN server.
         self._pc = RTCPeerConnection(RTCConfiguration(iceServers=[], bundlePolicy=RTCBundlePolicy.MAX_BUNDLE))
         self._role = role
+        self._host = host
         self._closed = False
         self._close_lock = asyncio.Lock()
         self.media = tap.MediaTap()  # what this connection sends, decoded while an archive records it
@@ -47,6 +50,7 @@ class Peer:
     async def create_offer(self) -> str:
         # aiortc gathers every candidate in setLocalDescription, so the SDP carries them (Sora is ICE-lite
         # and the SDK ignores server-sent candidates).
+        candidates.offer_on(self._host)
         await self._pc.setLocalDescription(await self._pc.createOffer())
         return self._pc.localDescription.sdp
 

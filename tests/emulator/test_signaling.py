@@ -47,3 +47,10 @@ def test_bad_connect_messages_are_closed_with_a_reason(emulator, first):
 def test_other_paths_are_not_signaling(emulator):
     with pytest.raises(InvalidStatus, match="404"):
         asyncio.run(exchange(emulator.signaling_url.replace("/signaling", "/other"), "{}"))
+
+
+def test_the_offer_has_one_candidate_on_the_address_the_emulator_listens_on(emulator):
+    message = json.dumps({"type": "connect", "role": "sendonly", "channel_id": "sig-candidate"})
+    sdp = asyncio.run(exchange(emulator.signaling_url, message))["sdp"]
+    found = {line.split()[4] for line in sdp.splitlines() if line.startswith("a=candidate")}
+    assert found == {emulator.config.host}  # not every interface's address: media stays on 127.0.0.1
