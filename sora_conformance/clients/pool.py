@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..media.signature import Signature, signature
+from ..scrub import scrub, scrub_text
 
 
 class ClientError(Exception):
@@ -53,7 +54,7 @@ class _Worker:
         assert self.proc.stdout is not None
         for line in self.proc.stdout:
             try:
-                message = json.loads(line)
+                message = scrub(json.loads(line))  # offers, notifies, close reasons: the server may echo metadata
             except ValueError:
                 continue
             if message.get("event") == "ready":
@@ -105,6 +106,10 @@ class _Worker:
                 self.proc.wait()
 
 
+def _scrubbed(reason: Any) -> Any:
+    return scrub_text(reason) if isinstance(reason, str) else reason
+
+
 @dataclass
 class SoraClient:
     pool: ClientPool
@@ -130,7 +135,7 @@ class SoraClient:
             try:
                 reply = self.pool._request(self.worker, {"op": "disconnect", "handle": self.handle,
                                                          "timeout": timeout}, timeout + 5)
-                self.close_info = CloseInfo(reply.get("code"), reply.get("message"))
+                self.close_info = CloseInfo(reply.get("code"), _scrubbed(reply.get("message")))
             except ClientCrashed as exc:
                 self.close_info = CloseInfo(None, str(exc))
         self.pool._forget(self)
@@ -145,7 +150,7 @@ class SoraClient:
             event = self.worker.closed_events.get(self.handle)
         if event is None:
             raise ClientCrashed(self.worker.dead or "client worker died")
-        self.close_info = CloseInfo(event.get("code"), event.get("message"))
+        self.close_info = CloseInfo(event.get("code"), _scrubbed(event.get("message")))
         self.pool._forget(self)
         return self.close_info
 
@@ -199,7 +204,9 @@ class ClientPool:
         client = SoraClient(self, worker, handle, channel_id, role, reply.get("offer") or {},
                             reply.get("notifies") or [], signature=sig)
         if not reply.get("ok"):
-            raise ClientConnectError(f"{role} client could not connect to channel {channel_id}: {reply.get('error')}")
+            # the server's close reason may echo the connect message (metadata, access_token)
+            raise ClientConnectError(scrub_text(f"{role} client could not connect to channel {channel_id}: "
+                                                f"{reply.get('error')}"))
         self._clients[handle] = client
         return client
 

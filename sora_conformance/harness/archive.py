@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from ..scrub import scrub
 from .verdict import ClauseFailure, HarnessError
 
 
@@ -29,7 +30,8 @@ class ArchiveDir:
 
     def read_json(self, path: Path) -> Any:
         try:
-            content = json.loads(path.read_text(encoding="utf-8"))
+            # scrubbed as it is read: an archive's JSON carries its connection's metadata (and access_token)
+            content = scrub(json.loads(path.read_text(encoding="utf-8")))
         except (OSError, ValueError, RecursionError) as exc:
             raise ClauseFailure("FILES-IN-ARCHIVE-DIR", f"cannot read {path.name}", "a readable JSON file",
                                 f"{type(exc).__name__}: {exc}") from None

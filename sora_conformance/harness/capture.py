@@ -19,6 +19,8 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..contract.classify import classify, has_session_id
 from ..contract.validator import Violation, level_for, validate
+from ..scrub import holds_secret, scrub, scrub_text
+from .bounded_server import DEFAULT_MAX_CONNECTIONS
 from .exposure import foreign_answer
 from .relay import relay
 from .webhook_body import NotAWebhook, parse_webhook
@@ -53,10 +55,10 @@ class Captured:
         return self.payload | inner if isinstance(inner, dict) else dict(self.payload)
 
     def as_evidence(self) -> dict[str, Any]:
-        return {"endpoint": self.endpoint, "headers": self.headers, "body": self.payload
+        return scrub({"endpoint": self.endpoint, "headers": self.headers, "body": self.payload
                 if self.payload is not None else self.raw.decode("utf-8", "replace"), "our_answer": self.answer,
                 "schema": self.schema, "violations": [v.as_dict() for v in self.violations]} \
-            | ({"problem": self.problem} if self.problem else {})
+            | ({"problem": self.problem} if self.problem else {}))
 
 
 class WaitTimeout(AssertionError):
@@ -107,8 +109,8 @@ class CaptureServer(WebhookServer):
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0, run_prefix: str = "",
                  forward_url: str | None = None, allow_foreign: bool = False,
-                 max_body: int = DEFAULT_MAX_BODY) -> None:
-        super().__init__(host, port, self._handle, max_body)
+                 max_body: int = DEFAULT_MAX_BODY, max_connections: int = DEFAULT_MAX_CONNECTIONS) -> None:
+        super().__init__(host, port, self._handle, max_body, max_connections)
         self.run_prefix = run_prefix
         self.forward_url = forward_url
         self.allow_foreign = allow_foreign
@@ -156,9 +158,9 @@ class CaptureServer(WebhookServer):
         if channel is None or not channel.startswith(self.run_prefix):
             return self._outside_run(request, raw, payload)
         record = self._record(request, raw, payload)
-        record.schema = classify(payload, endpoint)
+        record.schema = classify(record.payload, endpoint)
         if record.schema is not None:
-            record.violations = validate(payload, record.schema)
+            record.violations = validate(record.payload, record.schema)
         record.violations += endpoint_violations(endpoint, payload)
         with self._changed:
             record.answer = self._answer_for(endpoint, channel, payload)
@@ -180,7 +182,11 @@ class CaptureServer(WebhookServer):
 
     def _record(self, request: Request, raw: bytes, payload: dict[str, Any] | None,
                 problem: str | None = None) -> Captured:
-        return Captured(next(self._seq), ENDPOINTS[request.path], dict(request.headers), raw, payload,
+        """Kept scrubbed from the start: a webhook may carry what the target was sent (the connect metadata
+        with its access_token, echoed headers), and nothing here needs a secret's value."""
+        text = raw.decode("utf-8", "replace")
+        kept = scrub_text(text).encode() if holds_secret(text) else raw
+        return Captured(next(self._seq), ENDPOINTS[request.path], scrub(dict(request.headers)), kept, scrub(payload),
                         time.monotonic(), channel_of(payload), payload.get("type") if payload else None,
                         problem=problem)
 

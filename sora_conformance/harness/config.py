@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from .bounded_server import DEFAULT_MAX_CONNECTIONS
 from .secret import Secret
 from .webhook_server import DEFAULT_MAX_BODY
 
@@ -42,6 +43,7 @@ class HarnessConfig:
     emulator_session_updated_interval: float | None = None  # None: the emulator's default (60 s, as Sora)
     allow_foreign_channels: bool = False  # answer other channels' auth webhooks "allowed" (default: denied)
     webhook_max_body: int = DEFAULT_MAX_BODY
+    webhook_max_connections: int = DEFAULT_MAX_CONNECTIONS
     api_urls: tuple[str, ...] = ()  # every node's API URL of a cluster (TEST_API_URL comma-separated); [0] is api_url
 
     @property
@@ -120,6 +122,14 @@ def _size(value: str | int | None) -> int:
     return int(match.group(1)) * SIZE_UNITS[unit]
 
 
+def _connections(value: str | int | None) -> int:
+    if value is None or value == "":
+        return DEFAULT_MAX_CONNECTIONS
+    if not str(value).strip().isdigit() or not 1 <= int(value) <= 4096:
+        raise ConfigError(f"--webhook-max-connections must be a number from 1 to 4096, got {value!r}")
+    return int(value)
+
+
 def _path(value: str | None, what: str, must_exist: bool = True) -> Path | None:
     if not value:
         return None
@@ -175,4 +185,5 @@ def build_config(options: dict[str, Any], env: dict[str, str] | None = None) -> 
         secret_key=Secret(env["TEST_SECRET_KEY"]) if env.get("TEST_SECRET_KEY") else None, emulator_faults=faults,
         clauses=tuple(options.get("clause") or ()), allow_foreign_channels=bool(options.get("allow_foreign_channels")),
         webhook_max_body=_size(options.get("webhook_max_body")), emulator_session_updated_interval=interval,
+        webhook_max_connections=_connections(options.get("webhook_max_connections")),
         api_urls=api_urls)

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 import requests
 from werkzeug import Request, Response
 
+from .bounded_server import DEFAULT_MAX_CONNECTIONS
 from .capture import channel_of
 from .exposure import foreign_answer
 from .relay import relay
@@ -33,8 +34,8 @@ LOOPBACK_HOSTS = ("127.0.0.1", "::1", "localhost")
 
 class CaptureHub(WebhookServer):
     def __init__(self, host: str, port: int, forward_url: str | None = None, allow_foreign: bool = False,
-                 max_body: int = DEFAULT_MAX_BODY) -> None:
-        super().__init__(host, port, self._relay, max_body)
+                 max_body: int = DEFAULT_MAX_BODY, max_connections: int = DEFAULT_MAX_CONNECTIONS) -> None:
+        super().__init__(host, port, self._relay, max_body, max_connections)
         self.forward_url = forward_url
         self.allow_foreign = allow_foreign
         self.token = secrets.token_urlsafe(32)  # handed to workers only; never printed

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from ..clients import ClientCrashed
+from ..scrub import scrub_text
 from ..verdicts import Verdict
 from .expectations import Expectation
 from .items import CHECKER, EXPECTATIONS, SCENARIO, clauses_of
@@ -21,7 +22,7 @@ CALL_PASSED = pytest.StashKey[bool]()
 
 
 def one_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
+    text = scrub_text(str(exc)).strip().splitlines()  # it goes into the reports: it may quote the target
     return f"{type(exc).__name__}: {text[0] if text else ''}".rstrip(": ")[:300]
 
 
@@ -35,7 +36,7 @@ def outcome(report: pytest.TestReport, exc: BaseException | None,
         if isinstance(exc, ClauseFailure):
             return Verdict.FAIL, exc.clause, None
         if isinstance(exc, ClientCrashed):
-            return Verdict.ERROR, None, f"sora-sdk client crashed: {exc}"
+            return Verdict.ERROR, None, f"sora-sdk client crashed: {scrub_text(str(exc))}"
         if exc is not None and (report.when == "setup" or not isinstance(exc, AssertionError)):
             return Verdict.ERROR, None, one_line(exc)
         return Verdict.FAIL, None, None

@@ -7,7 +7,8 @@ import pytest
 
 NAMES = ("sora_api_url", "sora_signaling_url", "channel_prefix", "webhook_listen", "archive_dir", "target_profile",
          "timeout_multiplier", "strict", "expectations", "forward_webhooks", "api_header", "emulator_fault", "clause",
-         "allow_foreign_channels", "webhook_max_body", "emulator_session_updated_interval")
+         "allow_foreign_channels", "webhook_max_body", "webhook_max_connections",
+         "emulator_session_updated_interval")
 
 
 def add_options(parser: pytest.Parser) -> None:
@@ -27,6 +28,8 @@ def add_options(parser: pytest.Parser) -> None:
     g.addoption("--allow-foreign-channels", action="store_true",
                 help="answer other channels' auth webhooks 'allowed' (default: denied unless --forward-webhooks)")
     g.addoption("--webhook-max-body", metavar="SIZE", help="larger webhook bodies get 413 (default 4MiB)")
+    g.addoption("--webhook-max-connections", metavar="N",
+                help="connections the webhook receiver serves at once (default 64); idle ones make room")
     g.addoption("--api-header", action="append", default=[], metavar="'Name: value'", help="extra API header")
     g.addoption("--emulator-fault", action="append", default=[], metavar="NAME", help="embedded emulator fault")
     g.addoption("--emulator-session-updated-interval", type=float, metavar="SECONDS",

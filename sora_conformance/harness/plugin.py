@@ -8,9 +8,9 @@ import pytest
 
 from ..catalogue import UnknownClause, load_catalogue
 from ..clients import ClientPool
-from .. import run_facts
+from .. import run_facts, scrub
 from ..reporting import evidence
-from . import judging, leaks
+from . import judging, leaks, scrubbing
 from .capture import CaptureServer
 from .config import ConfigError, HarnessConfig, build_config, printed_target
 from .expectations import load_expectations
@@ -52,19 +52,21 @@ def pytest_configure(config: pytest.Config) -> None:
     except (ConfigError, UnknownClause) as exc:
         raise pytest.UsageError(str(exc)) from None
     for _, value in harness.api_headers:
-        evidence.register_secret(value)
+        scrub.register(value)
     if harness.secret_key:
-        evidence.register_secret(harness.secret_key)
+        scrub.register(harness.secret_key)  # and the JWTs made with it: `scrub` knows a JWT when it sees one
     config.stash[CONFIG] = harness
     config.stash[run_facts.TARGET] = printed_target(harness)
     config.stash[run_facts.PROFILE] = dict(config.stash[PROFILE].__dict__)
     config.pluginmanager.register(judging, "sora-conformance-judging")
     config.pluginmanager.register(leaks, "sora-conformance-leaks")
+    config.pluginmanager.register(scrubbing, "sora-conformance-scrubbing")
     if _distributing(config) and harness.webhook_port != 0:
         # Workers cannot all bind the one address the target posts to: the controller owns it.
         try:
             config.stash[HUB] = CaptureHub(harness.webhook_host, harness.webhook_port, harness.forward_webhooks,
-                                           harness.allow_foreign_channels, harness.webhook_max_body).start()
+                                           harness.allow_foreign_channels, harness.webhook_max_body,
+                                           harness.webhook_max_connections).start()
         except OSError:
             pytest.exit(f"webhook capture hub cannot listen on {harness.webhook_host}:{harness.webhook_port}: "
                         "address already in use or not available", returncode=2)
@@ -139,7 +141,8 @@ def capture(harness_config: HarnessConfig, pytestconfig: pytest.Config) -> Itera
     # behind the hub, each worker takes any free loopback port: only the hub is reachable from the target
     host, port = ("127.0.0.1", 0) if hub_url else (harness_config.webhook_host, harness_config.webhook_port)
     server = CaptureServer(host, port, harness_config.run_prefix, None if hub_url else harness_config.forward_webhooks,
-                           harness_config.allow_foreign_channels, harness_config.webhook_max_body)
+                           harness_config.allow_foreign_channels, harness_config.webhook_max_body,
+                           harness_config.webhook_max_connections)
     try:
         server.start()
     except OSError as exc:
@@ -167,7 +170,7 @@ def targets(harness_config: HarnessConfig, capture: CaptureServer, target_profil
         check_signaling(main.signaling_urls, harness_config.timeout(10))
     except HarnessError as exc:
         all_targets.stop()
-        pytest.exit(f"sora-conformance: {exc}", returncode=2)
+        pytest.exit(scrub.scrub_text(f"sora-conformance: {exc}"), returncode=2)  # it may quote the target
     yield all_targets
     run_facts.record_leaks(request.config, leaks.leak_check(all_targets, capture, harness_config, target_profile))
     all_targets.stop()

@@ -21,6 +21,7 @@ from .config import HarnessConfig
 from .profile import TargetProfile
 from .file_steps import FileSteps
 from .recipes import WEBHOOK_TIMEOUT, RecordingSteps
+from .secret import Secret
 from .started import LEGACY_START, START, Started
 from .target import Exchange, SoraApi, TargetError
 from .targets import Target
@@ -90,7 +91,8 @@ class Scenario(RecordingSteps, FileSteps):
             self._capture.answer(channel, f"auth:{tag}", auth_answer)
         if self.config.secret_key:
             claims = {"channel_id": channel, "exp": int(time.time()) + 300}
-            metadata["access_token"] = jwt.encode(claims, self.config.secret_key, algorithm="HS256")
+            # a Secret: tracebacks (pytest -l), fixture dumps and reprs of the metadata show REDACTED
+            metadata["access_token"] = Secret(jwt.encode(claims, self.config.secret_key, algorithm="HS256"))
         urls = self._target.signaling_urls
         urls = [urls[node % len(urls)]] if node is not None else urls
         client = self._pool.connect(urls, channel, role, metadata or None,

@@ -8,12 +8,14 @@ from typing import Any
 
 import requests
 
+from ..scrub import scrub, scrub_text
 from .verdict import HarnessError
 
 
-@dataclass
+@dataclass(repr=False)
 class Exchange:
-    """One API call, kept as evidence."""
+    """One API call, kept as evidence. What the target answered may echo what it was sent (headers, metadata):
+    it leaves as evidence, message or repr only scrubbed."""
 
     target: str
     request: dict[str, Any]
@@ -26,8 +28,11 @@ class Exchange:
         return 200 <= self.status < 300
 
     def as_evidence(self) -> dict[str, Any]:
-        return {"x-sora-target": self.target, "request": self.request, "status": self.status,
-                "response": self.response, "elapsed_s": round(self.elapsed, 4)}
+        return scrub({"x-sora-target": self.target, "request": self.request, "status": self.status,
+                      "response": self.response, "elapsed_s": round(self.elapsed, 4)})
+
+    def __repr__(self) -> str:  # pytest -l prints the locals of a failing test
+        return f"Exchange({self.target!r}, status={self.status}, response={scrub(self.response)!r})"
 
 
 class TargetError(Exception):
@@ -38,7 +43,7 @@ class TargetError(Exception):
         self.status = exchange.status
         body = exchange.response
         self.error_type = body.get("error_type") if isinstance(body, dict) else None
-        super().__init__(f"{exchange.target} answered {exchange.status}: {body!r}")
+        super().__init__(scrub_text(f"{exchange.target} answered {exchange.status}: {scrub(body)!r}"))
 
 
 class SoraApi:
@@ -61,7 +66,9 @@ class SoraApi:
             parsed: Any = answer.json()
         except ValueError:
             parsed = answer.text
-        exchange = Exchange(target, body, answer.status_code, parsed, time.monotonic() - started)
+        # scrubbed as it arrives: nothing judges a secret the target echoed, and every local, repr and message
+        # holding the answer (pytest -l prints the locals of a failing test) is then clean
+        exchange = Exchange(target, body, answer.status_code, scrub(parsed), time.monotonic() - started)
         if self.on_exchange is not None:
             self.on_exchange(exchange)
         return exchange

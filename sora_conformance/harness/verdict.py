@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..catalogue import load_catalogue
+from ..scrub import scrub, scrub_text
 
 
 class HarnessError(Exception):
@@ -15,15 +16,16 @@ class ClauseFailure(AssertionError):
     """The target broke a clause. Carries what was acceptable and what was seen."""
 
     def __init__(self, clause: str, title: str, expected: list[str] | str, actual: Any = None) -> None:
+        # title and actual may quote what the target sent, which may echo a secret it was given
         self.clause = clause
-        self.title = title
+        self.title = scrub_text(title)
         self.expected = [expected] if isinstance(expected, str) else list(expected)
-        self.actual = actual
+        self.actual = scrub(actual)
         c = load_catalogue().get(clause)
-        lines = [f"[{clause}] {title}", f"  clause ({c.level}, evidence {c.evidence}): {c.statement}",
+        lines = [f"[{clause}] {self.title}", f"  clause ({c.level}, evidence {c.evidence}): {c.statement}",
                  "  expected: " + " | ".join(self.expected)]
         if actual is not None:
-            lines.append(f"  actual: {_short(actual)}")
+            lines.append(f"  actual: {_short(self.actual)}")
         super().__init__("\n".join(lines))
 
 
@@ -51,13 +53,13 @@ class Checker:
         level = load_catalogue().get(clause).enforced_level
         if level == "must" or self.strict:
             raise ClauseFailure(clause, title, expected or title, actual)
-        self.warnings.append(Warning_(clause, f"{title}" + (f" (actual: {_short(actual)})" if actual is not None else "")))
+        self.warn(clause, f"{title}" + (f" (actual: {_short(actual)})" if actual is not None else ""))
         return False
 
     def warn(self, clause: str, message: str) -> None:
-        self.warnings.append(Warning_(clause, message))
+        self.warnings.append(Warning_(clause, scrub_text(message)))
 
 
 def _short(value: Any, limit: int = 600) -> str:
-    text = repr(value)
+    text = scrub_text(repr(scrub(value)))  # scrubbed before it is cut: a cut secret would not be recognised
     return text if len(text) <= limit else text[:limit] + "…"

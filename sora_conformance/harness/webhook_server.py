@@ -16,11 +16,11 @@ from typing import Any, TypeVar
 from werkzeug import Request, Response
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.routing import Map, Rule
-from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+
+from .bounded_server import DEFAULT_MAX_CONNECTIONS, REQUEST_DEADLINE, BoundedWSGIServer
 
 ENDPOINTS = {"/webhook/session": "session", "/webhook/event": "event", "/webhook/auth": "auth"}
 DEFAULT_MAX_BODY = 4 * 1024 * 1024  # a recording.report of a large channel is a few KiB
-READ_TIMEOUT = 30.0
 logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per webhook would drown the test output
 log = logging.getLogger(__name__)
 
@@ -41,17 +41,16 @@ def is_loopback(host: str) -> bool:
         return False  # a host name: assume it is reachable from elsewhere
 
 
-class _RequestHandler(WSGIRequestHandler):
-    timeout = READ_TIMEOUT  # a half-sent request is dropped instead of holding its thread for the whole run
-
-
 class WebhookServer:
-    def __init__(self, host: str, port: int, handler: Handler, max_body: int = DEFAULT_MAX_BODY) -> None:
+    def __init__(self, host: str, port: int, handler: Handler, max_body: int = DEFAULT_MAX_BODY,
+                 max_connections: int = DEFAULT_MAX_CONNECTIONS) -> None:
         self.host = host
         self.requested_port = port
         self.max_body = max_body
+        self.max_connections = max_connections
+        self.request_deadline = REQUEST_DEADLINE  # a test may shorten it before start
         self._routes: dict[str, Handler] = {path: handler for path in ENDPOINTS}
-        self._server: BaseWSGIServer | None = None
+        self._server: BoundedWSGIServer | None = None
         self._thread: threading.Thread | None = None
         self._map = Map()
 
@@ -71,8 +70,9 @@ class WebhookServer:
     def start(self: Self) -> Self:
         self._map = Map([Rule(path, endpoint=path, methods=["POST"]) for path in self._routes])
         try:
-            self._server = make_server(self.host, self.requested_port, self._app, threaded=True,
-                                       request_handler=_RequestHandler)
+            self._server = BoundedWSGIServer(self.host, self.requested_port, self._app,
+                                             max_connections=self.max_connections,
+                                             request_deadline=self.request_deadline)
         except SystemExit:  # werkzeug exits instead of raising on a busy or unknown address
             raise OSError(f"cannot listen on {self.host}:{self.requested_port}") from None
         # the poll interval only bounds how long stop() waits for the loop to notice
@@ -87,7 +87,7 @@ class WebhookServer:
             self._server.server_close()
             self._server = None
         if self._thread is not None:
-            self._thread.join(READ_TIMEOUT)
+            self._thread.join(self.request_deadline)
             self._thread = None
 
     def read_body(self, request: Request) -> bytes:

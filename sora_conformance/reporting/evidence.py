@@ -5,24 +5,20 @@ import json
 import re
 from typing import Any
 
+from ..scrub import SCRUBBED, scrub_text
+
 SECRET_HEADER = re.compile(r"authorization|cookie|token|secret|password|api[-_]?key", re.I)
-_secrets: set[str] = set()
-
-
-def register_secret(value: str) -> None:
-    if value:
-        _secrets.add(value)
 
 
 def redact(value: Any) -> Any:
+    """Values under a credential-like key, and every live secret (`scrub`) anywhere else."""
     if isinstance(value, dict):
-        return {k: "REDACTED" if isinstance(k, str) and SECRET_HEADER.search(k) and isinstance(v, str)
+        return {redact(k): SCRUBBED if isinstance(k, str) and SECRET_HEADER.search(k) and isinstance(v, str)
                 else redact(v) for k, v in value.items()}
     if isinstance(value, list):
         return [redact(v) for v in value]
     if isinstance(value, str):
-        for secret in _secrets:
-            value = value.replace(secret, "REDACTED")
+        return scrub_text(value)
     return value
 
 
@@ -32,7 +28,8 @@ def attach_json(name: str, obj: Any) -> None:
     except ImportError:
         return
     try:
-        allure.attach(json.dumps(redact(obj), ensure_ascii=False, indent=2, default=str), name=name,
+        text = json.dumps(redact(obj), ensure_ascii=False, indent=2, default=str)
+        allure.attach(scrub_text(text), name=name,  # scrubbed again: what `default=str` made of other objects
                       attachment_type=allure.attachment_type.JSON)
     except Exception:  # evidence must never break a test
         pass
@@ -41,6 +38,6 @@ def attach_json(name: str, obj: Any) -> None:
 def parameter(name: str, value: object) -> None:
     try:
         import allure
-        allure.dynamic.parameter(name, str(redact(value)))
+        allure.dynamic.parameter(name, scrub_text(str(redact(value))))
     except Exception:
         pass

@@ -6,6 +6,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from ..scrub import scrub
 from ..verdicts import ICON, Verdict
 from .completeness import Incomplete
 from .results import ClauseResult
@@ -31,13 +32,14 @@ def build_report(meta: dict[str, Any], clauses: list[ClauseResult], not_covered:
                  reasons: list[str], leaks: list[str], incomplete: Incomplete | None = None) -> dict[str, Any]:
     errors = could_not_judge(clauses)
     broken = [c.id for c in clauses if c.verdict == Verdict.FAIL]
-    return meta | {"verdict": verdict, "incomplete": incomplete.as_dict() if incomplete else None,
-                   "gate_reasons": reasons,
-                   "summary": {"clauses": len(clauses), **summary_counts(clauses),
-                               "tests": len({t.nodeid for c in clauses for t in c.tests}),
-                               "clauses_broken_by_target": len(broken), "tests_could_not_judge": len(errors)},
-                   "could_not_judge": errors,
-                   "clauses": [c.as_dict() for c in clauses], "clauses_without_tests": not_covered, "leaks": leaks}
+    # the one-line reasons and failure titles may quote the target, which may echo a secret it was sent
+    return scrub(meta | {
+        "verdict": verdict, "incomplete": incomplete.as_dict() if incomplete else None, "gate_reasons": reasons,
+        "summary": {"clauses": len(clauses), **summary_counts(clauses),
+                    "tests": len({t.nodeid for c in clauses for t in c.tests}),
+                    "clauses_broken_by_target": len(broken), "tests_could_not_judge": len(errors)},
+        "could_not_judge": errors,
+        "clauses": [c.as_dict() for c in clauses], "clauses_without_tests": not_covered, "leaks": leaks})
 
 
 def write_json(path: Path, report: dict[str, Any]) -> None:

@@ -1,5 +1,6 @@
 """Secrets never reach a report."""
-from sora_conformance.reporting.evidence import redact, register_secret
+from sora_conformance.reporting.evidence import redact
+from sora_conformance.scrub import register
 
 
 def test_secret_header_names_are_redacted():
@@ -8,7 +9,7 @@ def test_secret_header_names_are_redacted():
 
 
 def test_registered_secret_values_are_redacted_anywhere():
-    register_secret("hunter2-value")
+    register("hunter2-value")
     assert redact({"body": ["prefix hunter2-value suffix"]}) == {"body": ["prefix REDACTED suffix"]}
 
 
