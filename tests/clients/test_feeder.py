@@ -1,10 +1,11 @@
-"""The client worker's media: one paced thread for every client, feeding each only while its connection is up."""
+"""The client worker: one paced media thread for every client, feeding each only while its connection is up;
+clients spread over several libwebrtc factories."""
 import json
 import threading
 import time
 
 from sora_conformance.clients.feeder import VIDEO_EVERY, MediaFeeder, Sender
-from sora_conformance.clients.worker import Client
+from sora_conformance.clients.worker import Client, Worker
 from sora_conformance.media.signature import signature
 
 
@@ -92,6 +93,9 @@ class FakeConnection:
 
 
 class FakeSora:
+    def __init__(self):
+        self.connections = 0
+
     def create_audio_source(self, channels, rate):
         return Source()
 
@@ -99,6 +103,7 @@ class FakeSora:
         return Source()
 
     def create_connection(self, **options):
+        self.connections += 1
         return FakeConnection()
 
 
@@ -130,3 +135,14 @@ def test_a_recvonly_client_has_nothing_to_feed():
     client._on_notify(json.dumps({"type": "notify", "event_type": "connection.created", "connection_id": "C2"}))
     assert client.sender is None and client.created.is_set()
     feeder.close()
+
+
+def test_the_worker_spreads_its_clients_over_its_factories():
+    factories = [FakeSora(), FakeSora()]
+    worker = Worker(factories)
+    for n in range(4):  # no notify ever comes: each connect gives up after its (tiny) timeout
+        reply = worker.handle({"op": "connect", "handle": f"c{n}", "role": "sendonly", "signaling_urls": [],
+                               "channel_id": "ch", "timeout": 0.01})
+        assert not reply["ok"]
+    assert [f.connections for f in factories] == [2, 2]  # offers are set up on two signaling threads
+    worker.feeder.close()
