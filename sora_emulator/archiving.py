@@ -50,7 +50,8 @@ class Archiving:
         cid = archive.connection.connection_id
         writer = ArchiveMedia(self._recorder.directory(recording), self._recorder.media_layouts(recording, cid),
                               archive.start_time, archive.connection.video is not False,
-                              archive.connection.audio is not False, self._behaviour, self._clock)
+                              archive.connection.audio is not False, self._behaviour, self._clock,
+                              recording.params.format)
         taps: list[Any] = []
         if not self._behaviour.archive_media_own:
             other = next(((w, t) for (rid, _), (w, t) in self._media.items() if rid == recording.recording_id), None)

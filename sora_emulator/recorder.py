@@ -1,9 +1,10 @@
 """What a recording leaves in archive_dir: media (WebM, or MP4) and the JSON beside it, per connection, and
 the report.
 
-The media is what the connection sent, written while the archive was open (`media.writer.ArchiveMedia`);
-finalising closes those files and writes the JSON. Grey frames lasting the interval are synthesised only
-when nothing was received to write (an archive opened without a live peer, e.g. in unit tests). Every file
+The media is what the connection sent, written while the archive was open (`media.writer.ArchiveMedia`) in the
+recording's format; finalising closes those files and writes the JSON. Grey frames lasting the interval are
+synthesised only when nothing was received to write (an archive opened without a live peer, e.g. in unit tests,
+or a file a fault adds). Every file
 goes through `Disk` (files.py), where file faults apply.
 """
 from __future__ import annotations
@@ -41,15 +42,13 @@ class Recorder:
 
     def media_layouts(self, rec: Recording, cid: str) -> list[Layout]:
         """The media files of a connection's archive, as `finalise_archive` names them (those the disk keeps)."""
-        if rec.params.format != "webm":
-            return []  # what arrives is written as WebM only: MP4 archives are synthesised when finalised
         layouts = []
         if rec.params.split_duration and (rec.params.split_only or self.dual_output):
             layouts.append(Layout(lambda index: f"split-archive-{cid}_{index:04d}", float(rec.params.split_duration)))
         if not rec.params.split_only or self.split_only_writes_single:
             layouts.append(Layout(lambda _: f"archive-{cid}"))
         directory = self.directory(rec)
-        return [layout for layout in layouts if self.disk.keeps(directory / f"{layout.stem(1)}.webm")]
+        return [layout for layout in layouts if self.disk.keeps(directory / f"{layout.stem(1)}.{rec.params.format}")]
 
     def finalise_archive(self, rec: Recording, archive: Archive, media: ArchiveMedia | None = None) -> WrittenArchive:
         """Blocking (PyAV): call from a worker thread. `media` is the writer of what the connection sent."""

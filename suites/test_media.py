@@ -1,25 +1,28 @@
 """What was sent is what was recorded: each archive holds its own connection's media, for its own interval.
 
-Every client sends its own signature (a colour and a tone, sora_conformance/media/signature.py); the files are
-decoded with PyAV. Tolerances (sora_conformance/media/content.py) are ours: the docs only say that an archive
-holds its connection's media.
+Every client sends its own signature (a colour, a tone and numbered frames, sora_conformance/media/signature.py);
+the files are decoded with PyAV. Tolerances (sora_conformance/media/content.py) are ours: the docs only say that
+an archive holds its connection's media. Every scenario runs twice: WebM (the default) and "format": "mp4"
+(Sora 2024.2.0 and later).
 """
 import time
 
 import pytest
 
-from sora_conformance.media.content import DURATION_TOLERANCE, MOST, SPLIT_TOLERANCE, tone_matches
+from sora_conformance.media.content import DURATION_TOLERANCE, MAX_MISSING_FRAMES, MOST, SPLIT_TOLERANCE, tone_matches
 
 RECORD = 0.8  # seconds of media each scenario records
 PAD = 0.5  # seconds recorded before a late joiner comes and after it leaves: more than the tolerance
+MIDDLE_RECORD = 1.2  # seconds: files long enough to have a middle whose frames can go missing
+pytestmark = [pytest.mark.needs("archive_dir"),  # every scenario runs once per format
+              pytest.mark.parametrize("fmt", [{}, {"format": "mp4"}], ids=["webm", "mp4"])]
 
 
-@pytest.mark.clause("MEDIA-OWN-CONTENT", "MEDIA-AUDIO-TONE", "MEDIA-DURATION")
-@pytest.mark.needs("archive_dir")
-def test_each_archive_holds_its_own_connections_media(sora):
-    rec = sora.recording()
+@pytest.mark.clause("MEDIA-OWN-CONTENT", "MEDIA-AUDIO-TONE", "MEDIA-DURATION", "MEDIA-NO-FRAME-GAPS")
+def test_each_archive_holds_its_own_connections_media(sora, fmt):
+    rec = sora.recording(**fmt)
     other = sora.join(rec)
-    sora.record_for(RECORD)
+    sora.record_for(MIDDLE_RECORD)
     sora.stop_and_report(rec)
     senders = (rec.client, other)
     for client in senders:
@@ -31,6 +34,10 @@ def test_each_archive_holds_its_own_connections_media(sora):
                        f"the JSON's interval within {DURATION_TOLERANCE} s", media.summary(), clause="MEDIA-DURATION")
             sora.check(tone_matches(media, client.signature), f"{f.name}: its audio is not its sender's tone",
                        f"{client.signature.tone_hz} Hz", media.summary(), clause="MEDIA-AUDIO-TONE")
+            gaps = media.frame_gaps()
+            sora.check(not gaps, f"{f.name}: its frame numbers do not follow each other ({len(gaps)} breaks)",
+                       f"each frame the next number, at most {MAX_MISSING_FRAMES} missing in a row",
+                       {"breaks (first 5)": gaps[:5], "media": media.summary()}, clause="MEDIA-NO-FRAME-GAPS")
             sora.check(media.error is None, f"{f.name} does not decode: {media.error}", "a file that decodes to its end",
                        media.summary())
             sora.check(media.share(client.signature) >= MOST,
@@ -42,9 +49,8 @@ def test_each_archive_holds_its_own_connections_media(sora):
 
 
 @pytest.mark.clause("MEDIA-DURATION")
-@pytest.mark.needs("archive_dir")
-def test_late_joiner_is_recorded_only_for_its_own_interval(sora):
-    rec = sora.recording()
+def test_late_joiner_is_recorded_only_for_its_own_interval(sora, fmt):
+    rec = sora.recording(**fmt)
     sora.record_for(PAD)
     before_join = time.monotonic()
     late = sora.connect(rec.channel)
@@ -64,9 +70,8 @@ def test_late_joiner_is_recorded_only_for_its_own_interval(sora):
 
 
 @pytest.mark.clause("MEDIA-SPLIT-CONTIGUOUS")
-@pytest.mark.needs("archive_dir")
-def test_split_archives_follow_each_other_without_gaps(sora):
-    rec = sora.recording(split_only=True, split_duration=1)
+def test_split_archives_follow_each_other_without_gaps(sora, fmt):
+    rec = sora.recording(split_only=True, split_duration=1, **fmt)
     sora.record_for(1.4)
     sora.stop_and_report(rec)
     pieces = sora.archive_media(rec, rec.client)
@@ -92,9 +97,8 @@ def test_split_archives_follow_each_other_without_gaps(sora):
 
 
 @pytest.mark.clause("MEDIA-BLOCKED-ABSENT")
-@pytest.mark.needs("archive_dir")
-def test_blocked_connections_media_is_in_no_archive(sora):
-    rec, blocked = sora.recording_with_blocked()
+def test_blocked_connections_media_is_in_no_archive(sora, fmt):
+    rec, blocked = sora.recording_with_blocked(**fmt)
     sora.record_for(RECORD)
     sora.stop_and_report(rec)
     files = sora.archive_media(rec, rec.client)

@@ -32,16 +32,18 @@ class Sender:
     def __init__(self, sig: Signature, audio: AudioSource | None, video: VideoSource | None) -> None:
         self.audio = audio
         self.video = video
+        self._signature = sig
         self._tone = audio_chunk(sig)
-        self._frame = video_frame(sig)
         self._ticks = 0
+        self._frames = 0
         self.stopped = False  # set by MediaFeeder.remove: a stopped sender is never fed again
 
     def tick(self) -> None:
         if self.audio is not None:
             self.audio.on_data(self._tone)
         if self.video is not None and self._ticks % VIDEO_EVERY == 0:  # the first tick sends a frame at once
-            self.video.on_captured(self._frame)
+            self.video.on_captured(video_frame(self._signature, self._frames))  # numbered: drops show
+            self._frames += 1
         self._ticks += 1
 
 

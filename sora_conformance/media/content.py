@@ -1,6 +1,6 @@
-"""What a recorded media file holds, read with PyAV: the colour of each frame, the audio's dominant tone and
-when the media starts and ends. Decoding stops at the first error (a truncated file): what decoded so far is
-kept and the error is reported beside it.
+"""What a recorded media file holds, read with PyAV: the colour and number of each frame, the audio's dominant
+tone and when the media starts and ends. Decoding stops at the first error (a truncated file): what decoded so
+far is kept and the error is reported beside it.
 
 Tolerances are ours (the docs only say an archive holds the connection's media), stated here once.
 """
@@ -13,6 +13,7 @@ from typing import Any
 import av
 import numpy as np
 
+from . import counter
 from .signature import PALETTE, Signature
 
 MOST = 0.8  # "most frames": the share of a file's frames that must carry its connection's colour
@@ -21,6 +22,7 @@ TONE_TOLERANCE_HZ = 25.0  # Opus and a short FFT window move a pure tone by a fe
 SILENCE_RMS = 200.0  # int16 scale; the senders' tone has an RMS of ~5,600
 DURATION_TOLERANCE = 0.4  # seconds: media span vs the interval it records (start-up key frame, 10 fps)
 SPLIT_TOLERANCE = 0.35  # seconds: where a split piece's media starts and ends within its interval
+MAX_MISSING_FRAMES = 3  # frames lost in a row (0.3 s at 10 fps): a sender's encoder may drop one under load
 AUDIO_MIN_SECONDS = 0.4  # shorter audio (a split tail) is too short to name its tone
 ANALYSIS_RATE = 16000
 
@@ -29,6 +31,7 @@ ANALYSIS_RATE = 16000
 class MediaContent:
     name: str
     colours: list[tuple[int, int, int]] = field(default_factory=list)  # mean RGB of each video frame
+    numbers: list[int | None] = field(default_factory=list)  # each video frame's number (None: unreadable)
     video_start: float | None = None
     video_end: float | None = None
     audio_seconds: float = 0.0
@@ -60,9 +63,21 @@ class MediaContent:
     def frames_of(self, sig: Signature) -> int:
         return sum(1 for c in self.colours if _near(c, sig.colour))
 
+    def frame_gaps(self) -> list[str]:
+        """Where the readable frame numbers do not follow each other (MAX_MISSING_FRAMES allowed). Frames whose
+        number does not read say nothing either way, so fewer than two readable numbers, or unreadable ones in
+        more than the share MOST leaves (frames a reader could not follow), are a problem too."""
+        readable = [n for n in self.numbers if n is not None]
+        if len(readable) < 2 or len(readable) < MOST * len(self.numbers):
+            return [f"only {len(readable)} of {len(self.numbers)} video frames carry a readable frame number"]
+        return counter.gaps(readable, MAX_MISSING_FRAMES)
+
     def summary(self) -> dict[str, Any]:
         named = {f"{c}": self.colours.count(c) for c in sorted(set(self.colours))[:6]}
+        readable = [n for n in self.numbers if n is not None]
+        numbers = f"{readable[0]}..{readable[-1]} ({len(readable)} readable)" if readable else "none readable"
         return {"file": self.name, "video_frames": len(self.colours), "colours (first 6)": named,
+                "frame numbers": numbers,
                 "video": [self.video_start, self.video_end], "audio": [self.audio_start, self.audio_end],
                 "tone_hz": self.tone_hz, "audio_rms": round(self.audio_rms), "span": round(self.span, 3),
                 "error": self.error}
@@ -96,8 +111,10 @@ def read_media(path: Path) -> MediaContent:
 def _add_video(content: MediaContent, frame: Any) -> None:
     if frame.time is None:
         return
-    rgb = frame.to_ndarray(format="rgb24")[::4, ::4].reshape(-1, 3)
-    content.colours.append(_snap(tuple(int(v) for v in rgb.mean(axis=0))))
+    rgb = frame.to_ndarray(format="rgb24")
+    below_band = rgb[counter.band_rows(frame.height) + frame.height // 30::4, ::4].reshape(-1, 3)  # past its blur
+    content.colours.append(_snap(tuple(int(v) for v in below_band.mean(axis=0))))
+    content.numbers.append(counter.read(rgb))
     content.video_start = frame.time if content.video_start is None else min(content.video_start, frame.time)
     # a frame lasts until the next; the last one gets the senders' 10 fps interval
     content.video_end = max(content.video_end or 0.0, frame.time + 0.1)

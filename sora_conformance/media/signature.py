@@ -1,4 +1,5 @@
-"""Each client the suite starts sends media that says who it is: a colour and a tone of its own.
+"""Each client the suite starts sends media that says who it is: a colour and a tone of its own, and in
+each video frame its number (media/counter.py: a band at the top; the colour fills the rest).
 
 The palette is chosen to survive VP8 at 160x120 and YUV 4:2:0 (saturated, far apart in RGB, none of them
 black or grey), and the tones to stay apart after Opus (150 Hz steps, each a multiple of 50 Hz so a 20 ms
@@ -9,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+
+from . import counter
 
 WIDTH, HEIGHT, FPS = 160, 120, 10
 AUDIO_RATE = 16000
@@ -37,10 +40,12 @@ def signature(index: int) -> Signature:
     return Signature(slot, PALETTE[slot], TONES[(slot * 3) % len(TONES)])
 
 
-def video_frame(sig: Signature) -> np.ndarray:
-    """One 160x120 frame in the signature's colour, in BGR order as sora-sdk's video source takes it."""
+def video_frame(sig: Signature, number: int = 0) -> np.ndarray:
+    """The `number`-th 160x120 frame: the signature's colour under a band holding `number`, in BGR order as
+    sora-sdk's video source takes it."""
     frame = np.empty((HEIGHT, WIDTH, 3), np.uint8)
     frame[:] = sig.colour[::-1]
+    counter.paint(frame, number)
     return frame
 
 

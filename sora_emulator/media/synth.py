@@ -1,7 +1,7 @@
 """Synthesised grey media lasting an interval, written with PyAV: WebM (VP8), or MP4 (H.264) for "format": "mp4".
 
-Used when nothing was received to write (media/writer.py writes what connections send, as WebM), and for
-MP4 archives, which are synthesised: the MP4 clause is about the container, not the content.
+Used only where a file must exist although nothing was received to write (media/writer.py writes what
+connections send, WebM or MP4): an archive opened without a live peer (unit tests), or a file a fault adds.
 """
 from __future__ import annotations
 

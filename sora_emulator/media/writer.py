@@ -1,10 +1,13 @@
-"""Writes what one connection sends, while its archive is open, into WebM files as it arrives.
+"""Writes what one connection sends, while its archive is open, into WebM or MP4 files as it arrives.
 
-Decoded frames (media/tap.py) are re-encoded at the sender's size (VP8, Opus): aiortc hands over decoded
-frames, and re-encoding lets every file, split pieces included, start on a key frame. Timestamps are the
-wall-clock time since the file's own start, so a file lasts as long as the interval it records. A split
-layout starts a new file every `split` seconds from the archive's start. Everything here runs in aiortc's
-decoder threads (one per kind), serialised by one lock; `close` runs in a worker thread.
+Decoded frames (media/tap.py) are re-encoded at the sender's size: aiortc hands over decoded frames, and
+re-encoding lets every file, split pieces included, start on a key frame. WebM gets VP8 + Opus, what Sora
+stores for the suite's VP8 senders. MP4 gets H.264 + Opus: Sora stores the sender's codec without transcoding
+(VP8 in MP4 too), but FFmpeg's MP4 muxer cannot write VP8, so the emulator writes H.264, the codec Sora stores
+for an H.264 sender, beside the Opus Sora writes into MP4. Timestamps are the wall-clock time since the file's
+own start, so a file lasts as long as the interval it records. A split layout starts a new file every `split`
+seconds from the archive's start. Everything here runs in aiortc's decoder threads (one per kind), serialised
+by one lock; `close` runs in a worker thread.
 """
 from __future__ import annotations
 
@@ -25,6 +28,11 @@ MS = fractions.Fraction(1, 1000)
 AUDIO_RATE = 48000
 PENDING_AUDIO_MAX = 100  # 2 s of 20 ms frames held while the first video frame is awaited
 GAP = 0.6  # seconds lost at the end of every split piece when the pieces are not contiguous
+DROPPED = (0.3, 0.9)  # seconds into a file whose video frames are lost when frames are not all kept
+VIDEO_CODECS = {  # container -> encoder and its cheapest realtime settings (one thread each)
+    "webm": ("libvpx", {"deadline": "realtime", "cpu-used": "16", "threads": "1"}),
+    "mp4": ("libx264", {"preset": "ultrafast", "tune": "zerolatency", "threads": "1"}),
+}
 
 
 @dataclass(frozen=True)
@@ -49,8 +57,9 @@ class _Piece:
 
 class ArchiveMedia:
     def __init__(self, directory: Path, layouts: list[Layout], start: float, has_video: bool, has_audio: bool,
-                 behaviour: Behaviour, clock: Callable[[], float]) -> None:
+                 behaviour: Behaviour, clock: Callable[[], float], container_format: str = "webm") -> None:
         self.directory = directory
+        self.container_format = container_format
         self.layouts = layouts
         self.start = start
         self.has_video = has_video
@@ -106,13 +115,14 @@ class ArchiveMedia:
             self._encode_audio(piece, frame, now)
 
     def _open(self, piece: _Piece, first_video: Any) -> None:
-        piece.container = av.open(str(_tmp(piece.path)), "w", format="webm")
+        piece.container = av.open(str(_tmp(piece.path)), "w", format=self.container_format)
         if first_video is not None:
-            piece.video = piece.container.add_stream("libvpx", rate=10)
-            piece.video.width, piece.video.height = first_video.width, first_video.height
+            codec, options = VIDEO_CODECS[self.container_format]
+            piece.video = piece.container.add_stream(codec, rate=10)
+            piece.video.width, piece.video.height = first_video.width & ~1, first_video.height & ~1  # H.264: even
             piece.video.pix_fmt = "yuv420p"
             piece.video.codec_context.time_base = MS
-            piece.video.options = {"deadline": "realtime", "cpu-used": "16", "threads": "1"}  # cheapest VP8
+            piece.video.options = options
         if self.has_audio:
             piece.audio = piece.container.add_stream("libopus", rate=AUDIO_RATE)
             piece.audio.layout = "stereo"
@@ -123,6 +133,8 @@ class ArchiveMedia:
         if (frame.width, frame.height) != (piece.video.width, piece.video.height):
             frame = frame.reformat(piece.video.width, piece.video.height, "yuv420p")
         pts = max(piece.last_video_ms + 1, round((now - piece.start) * 1000))
+        if not self.behaviour.archive_keeps_every_frame and DROPPED[0] * 1000 <= pts < DROPPED[1] * 1000:
+            return  # a run of frames lost mid-file; the file still lasts its interval
         piece.last_video_ms = pts
         frame.pts, frame.time_base = pts, MS
         piece.container.mux(piece.video.encode(frame))
@@ -173,7 +185,8 @@ class ArchiveMedia:
                     self._finish(self._new_piece(layout, index))
 
     def _new_piece(self, layout: Layout, index: int) -> _Piece:
-        return _Piece(self.directory / f"{layout.stem(index)}.webm", self.start + (index - 1) * (layout.split or 0))
+        path = self.directory / f"{layout.stem(index)}.{self.container_format}"
+        return _Piece(path, self.start + (index - 1) * (layout.split or 0))
 
 
 def _tmp(path: Path) -> Path:

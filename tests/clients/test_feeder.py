@@ -146,3 +146,20 @@ def test_the_worker_spreads_its_clients_over_its_factories():
         assert not reply["ok"]
     assert [f.connections for f in factories] == [2, 2]  # offers are set up on two signaling threads
     worker.feeder.close()
+
+
+def test_a_senders_frames_are_numbered_from_its_first_one():
+    from sora_conformance.media import counter
+
+    class Camera:
+        def __init__(self):
+            self.frames = []
+
+        def on_captured(self, frame):
+            self.frames.append(frame)
+
+    camera = Camera()
+    sender = Sender(signature(3), None, camera)
+    for _ in range(3 * VIDEO_EVERY):
+        sender.tick()
+    assert [counter.read(frame[..., ::-1]) for frame in camera.frames] == [0, 1, 2]  # BGR, as sora-sdk takes it

@@ -75,3 +75,15 @@ def test_a_recorded_session_shows_its_recording():
     shown = session_recording(rec)
     assert shown["recording_id"] == "RID" and shown["format"] == "mp4" and shown["split_only"] is False
     assert "expire_time" not in shown and "channel_id" not in shown
+
+
+@pytest.mark.parametrize("fmt", ["webm", "mp4"])
+def test_received_media_is_written_in_the_recordings_format(tmp_path, fmt):
+    """MP4 archives hold what the connection sent too, not synthesised frames: the writer gets their layouts."""
+    rec, _ = _recording(format=fmt, split_only=True, split_duration=1)
+    recorder = Recorder(tmp_path, Disk(), dual_output=True)
+    [split] = recorder.media_layouts(rec, "CID")
+    assert split.stem(1) == "split-archive-CID_0001" and split.split == 1.0
+    rec, _ = _recording(format=fmt)
+    [single] = recorder.media_layouts(rec, "CID")
+    assert single.stem(1) == "archive-CID"

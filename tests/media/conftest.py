@@ -3,12 +3,16 @@ import av
 import numpy as np
 import pytest
 
+from sora_conformance.media import counter
 from sora_conformance.media.signature import signature
 
 
-def video(colour):
+def video(colour, number=None):
+    """A frame of one colour; with `number`, numbered as the suite's senders number theirs."""
     image = np.empty((120, 160, 3), np.uint8)
     image[:] = colour
+    if number is not None:
+        counter.paint(image, number)
     return av.VideoFrame.from_ndarray(image, format="rgb24").reformat(format="yuv420p")
 
 
@@ -35,7 +39,7 @@ def feed(writer, clock, seconds, sig, *, step=0.02):
         clock.now = base + round(tick * step, 6)  # no float drift across a piece boundary
         writer.write("audio", audio(sig.tone_hz))
         if tick % 5 == 0:
-            writer.write("video", video(sig.colour))
+            writer.write("video", video(sig.colour, tick // 5))
     clock.now = base + seconds
 
 

@@ -31,7 +31,7 @@ def test_signatures_are_distinct_and_sent_in_sora_sdk_order():
     sigs = [signature(i) for i in range(len(PALETTE))]
     assert len({s.colour for s in sigs}) == len({s.tone_hz for s in sigs}) == len(PALETTE)
     assert {s.tone_hz for s in sigs} == set(TONES)
-    assert tuple(video_frame(sigs[0])[0, 0]) == sigs[0].colour[::-1]  # BGR, as sora-sdk's source takes it
+    assert tuple(video_frame(sigs[0])[-1, 0]) == sigs[0].colour[::-1]  # BGR, as sora-sdk's source takes it
     assert audio_chunk(sigs[0]).shape == (320, 1)
 
 
