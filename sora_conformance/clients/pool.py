@@ -172,6 +172,12 @@ class ClientPool:
         self._senders = itertools.count()
         self._clients: dict[str, SoraClient] = {}
 
+    @property
+    def worker_pid(self) -> int | None:
+        """The live worker process (benchmarks read its CPU time), None before the first connect."""
+        worker = self._worker
+        return worker.proc.pid if worker is not None and not worker.dead else None
+
     def _live_worker(self) -> _Worker:
         with self._lock:
             if self._worker is None or self._worker.dead:

@@ -5,24 +5,28 @@ import asyncio
 import contextlib
 from collections.abc import Callable
 
-from aiortc import RTCConfiguration, RTCPeerConnection, RTCSessionDescription
+from aiortc import RTCBundlePolicy, RTCConfiguration, RTCPeerConnection, RTCSessionDescription
 from aiortc.mediastreams import AudioStreamTrack, VideoStreamTrack
 from aiortc.sdp import candidate_from_sdp
 
 from ..media import tap
+from . import candidates
 from .messages import BadMessage
 
 tap.install()
+candidates.install()
 
 # Direction of our transceivers, seen from the server, for each client role.
 SERVER_DIRECTION = {"sendonly": "recvonly", "recvonly": "sendonly", "sendrecv": "sendrecv"}
+RECEIVING = ("recvonly", "sendrecv")
 
 
 class Peer:
-    def __init__(self, role: str, on_connected: Callable[[], object]) -> None:
+    def __init__(self, role: str, on_connected: Callable[[], object], host: str = "127.0.0.1") -> None:
         # No ICE servers: aiortc would otherwise reach out to a public STUN server.
-        self._pc = RTCPeerConnection(RTCConfiguration(iceServers=[]))
+        self._pc = RTCPeerConnection(RTCConfiguration(iceServers=[], bundlePolicy=RTCBundlePolicy.MAX_BUNDLE))
         self._role = role
+        self._host = host
         self._closed = False
         self._close_lock = asyncio.Lock()
         self.media = tap.MediaTap()  # what this connection sends, decoded while an archive records it
@@ -46,6 +50,7 @@ class Peer:
     async def create_offer(self) -> str:
         # aiortc gathers every candidate in setLocalDescription, so the SDP carries them (Sora is ICE-lite
         # and the SDK ignores server-sent candidates).
+        candidates.offer_on(self._host)
         await self._pc.setLocalDescription(await self._pc.createOffer())
         return self._pc.localDescription.sdp
 
@@ -57,6 +62,8 @@ class Peer:
             await self._pc.setRemoteDescription(RTCSessionDescription(sdp=sdp, type="answer"))
         except Exception as exc:  # aiortc fails in many ways on a bad SDP; each is the client's error
             raise BadMessage(f"answer SDP rejected ({type(exc).__name__})") from None
+        # After the answer, as aiortc enables the receivers when it applies their direction.
+        self.media.bind([t.receiver for t in self._pc.getTransceivers() if t.currentDirection in RECEIVING])
 
     async def add_candidate(self, line: str) -> None:
         if not line:

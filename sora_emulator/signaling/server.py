@@ -130,7 +130,8 @@ class SignalingServer:
                 await self._broadcast_notify(link, "connection.destroyed")
 
     async def _run(self, link: Link) -> str:
-        link.peer = Peer(link.request.role, on_connected=lambda: self._spawn(self._on_pc_connected(link)))
+        link.peer = Peer(link.request.role, on_connected=lambda: self._spawn(self._on_pc_connected(link)),
+                         host=self._host)
         pinger: asyncio.Task[None] | None = None
         try:
             sdp = await link.peer.create_offer()

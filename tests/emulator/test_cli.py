@@ -57,3 +57,21 @@ def test_session_updated_interval_comes_from_option_or_config(tmp_path, capsys):
     assert config_from(build_parser().parse_args(args)).session_updated_webhook_interval == 0.5
     assert main(["--session-updated-webhook-interval", "-1"]) == 2
     assert "session-updated-webhook-interval" in capsys.readouterr().err
+
+
+def test_the_standalone_emulator_keeps_its_startup_objects_out_of_the_collector(tmp_path, monkeypatch, capsys):
+    import signal
+
+    from sora_emulator import cli
+
+    handlers, frozen = {}, []
+    monkeypatch.setattr(cli.signal, "signal", lambda sig, handler: handlers.__setitem__(sig, handler))
+
+    def freeze():  # once serving: the heap is frozen, then the test stops the emulator as SIGTERM would
+        frozen.append("API" in capsys.readouterr().out)
+        handlers[signal.SIGTERM](signal.SIGTERM, None)
+
+    monkeypatch.setattr(cli.gc, "freeze", freeze)
+    assert main(["--api-port", "0", "--signaling-port", "0", "--archive-dir", str(tmp_path / "a"),
+                 "--log-dir", str(tmp_path / "log")]) == 0
+    assert frozen == [True]

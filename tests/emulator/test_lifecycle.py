@@ -1,5 +1,6 @@
 """Sessions, recordings, files and webhooks, driven by the real sora-sdk client."""
 import json
+import threading
 import uuid
 
 import av
@@ -111,3 +112,32 @@ def test_every_role_connects_and_only_senders_are_recorded(emulator, receiver, p
     assert archived == {clients["sendonly"].connection_id, clients["sendrecv"].connection_id}
     for client in clients.values():
         client.disconnect()
+
+
+def test_media_nobody_records_is_dropped_on_arrival_and_a_second_recording_starts_cleanly(emulator, receiver, pool):
+    ch = channel()
+    client = pool.connect([emulator.signaling_url], ch, "sendonly")
+    tap = emulator.app.signaling.media(client.connection_id)
+    assert not tap.active and not tap.receiving  # aiortc drops the packets: no jitter buffer, no decoder wake-up
+    directories = []
+    for _ in range(2):  # the second recording starts after packets were dropped: it must restart on a key frame
+        recording_id = call(emulator, "Sora_20231220.StartRecording", {"channel_id": ch}).json()["recording_id"]
+
+        def this_one(webhook, recording_id=recording_id):
+            return recording_id in json.dumps(webhook.payload)
+
+        receiver.wait_for("archive.started", ch, clause="FILES", timeout=TIMEOUT, match=this_one)
+        assert tap.receiving
+        threading.Event().wait(0.8)  # sleep-ok: the recorded interval itself
+        call(emulator, "Sora_20231220.StopRecording", {"channel_id": ch})
+        receiver.wait_for("recording.report", ch, clause="FILES", timeout=TIMEOUT, match=this_one)
+        assert not tap.receiving
+        directories.append(emulator.config.archive_dir / recording_id)
+    client.disconnect()
+    for directory in directories:
+        archive = json.loads((directory / f"archive-{client.connection_id}.json").read_text())
+        with av.open(str(directory / archive["filename"])) as media:
+            frames = [frame.to_ndarray(format="rgb24") for frame in media.decode(video=0)]
+        assert frames, f"no video in {directory.name}"
+        colour = frames[-1].reshape(-1, 3).mean(axis=0)
+        assert ((colour - client.signature.colour) ** 2).sum() ** 0.5 < 60, colour

@@ -27,6 +27,13 @@ def test_offer_carries_every_field_the_sdk_requires(emulator):
     assert "a=candidate" in offer["sdp"]  # the SDK ignores server candidates: they must be in the offer
 
 
+def test_offer_bundles_audio_and_video_on_one_transport(emulator):
+    message = json.dumps({"type": "connect", "role": "sendonly", "channel_id": "sig-bundle"})
+    sdp = asyncio.run(exchange(emulator.signaling_url, message))["sdp"]
+    ports = {line.split()[1] for line in sdp.splitlines() if line.startswith("m=")}
+    assert "a=group:BUNDLE 0 1" in sdp and len(ports) == 1  # as Sora offers: one ICE and DTLS transport
+
+
 @pytest.mark.parametrize("first", ["not json", '{"type": "offer"}', '{"type": "connect", "role": "x", "channel_id": "c"}',
                                    '{"type": "connect", "role": "sendonly"}'])
 def test_bad_connect_messages_are_closed_with_a_reason(emulator, first):
@@ -40,3 +47,10 @@ def test_bad_connect_messages_are_closed_with_a_reason(emulator, first):
 def test_other_paths_are_not_signaling(emulator):
     with pytest.raises(InvalidStatus, match="404"):
         asyncio.run(exchange(emulator.signaling_url.replace("/signaling", "/other"), "{}"))
+
+
+def test_the_offer_has_one_candidate_on_the_address_the_emulator_listens_on(emulator):
+    message = json.dumps({"type": "connect", "role": "sendonly", "channel_id": "sig-candidate"})
+    sdp = asyncio.run(exchange(emulator.signaling_url, message))["sdp"]
+    found = {line.split()[4] for line in sdp.splitlines() if line.startswith("a=candidate")}
+    assert found == {emulator.config.host}  # not every interface's address: media stays on 127.0.0.1

@@ -2,6 +2,7 @@
 import asyncio
 import queue
 import threading
+import time
 
 from aiortc.jitterbuffer import JitterFrame
 from aiortc.rtcrtpparameters import RTCRtpCodecParameters
@@ -39,10 +40,13 @@ def run_worker(monkeypatch, media, steps):
     tap.attach(Track, media)
 
     async def main():
-        worker = asyncio.to_thread(tap.record_received_media, asyncio.get_running_loop(), frames, Track._queue,
-                                   asked_keyframe)
+        worker = asyncio.ensure_future(asyncio.to_thread(
+            tap.record_received_media, asyncio.get_running_loop(), frames, Track._queue, asked_keyframe))
         for step in steps:
-            step() if callable(step) else frames.put((VP8, JitterFrame(step, 0)))
+            if callable(step):
+                await asyncio.to_thread(step)  # the decoder thread runs meanwhile
+            else:
+                frames.put((VP8, JitterFrame(step, 0)))
         frames.put(None)
         await worker
         assert await Track._queue.get() is None  # the track is ended, as aiortc's own worker does
@@ -72,3 +76,52 @@ def test_unsubscribing_stops_decoding(monkeypatch):
     media.subscribe(sink)
     decoded, _ = run_worker(monkeypatch, media, [KEY, DELTA, lambda: media.unsubscribe(sink), DELTA])
     assert len(sink.frames) <= 2 and not media.active
+
+
+def test_a_new_listener_after_a_pause_restarts_on_a_key_frame(monkeypatch):
+    media, sink = tap.MediaTap(), Sink()
+    media.subscribe(sink)
+
+    def pause():  # nobody listened for a while: the receivers dropped what came meanwhile
+        deadline = time.monotonic() + 5
+        while len(sink.frames) < 2:  # the frames before the pause are handled first
+            assert time.monotonic() < deadline, "the decoder thread did not take the first frames"
+            time.sleep(0.001)  # sleep-ok: polling the decoder thread
+        media.unsubscribe(sink)
+        media.subscribe(sink)
+
+    decoded, asked = run_worker(monkeypatch, media, [KEY, DELTA, pause, DELTA, KEY, DELTA])
+    assert decoded == [KEY, DELTA, KEY, DELTA] and asked.is_set()
+
+
+class Receiver:
+    _enabled = True  # aiortc enables a receiving transceiver's receiver when it applies the answer
+
+
+def test_receivers_process_packets_only_while_someone_listens():
+    media, sink, other = tap.MediaTap(), Sink(), Sink()
+    receivers = [Receiver(), Receiver()]
+    media.bind(receivers)
+    assert not media.receiving and not any(r._enabled for r in receivers)
+    media.subscribe(sink)
+    media.subscribe(other)
+    media.unsubscribe(sink)
+    assert media.receiving and all(r._enabled for r in receivers)
+    media.unsubscribe(other)
+    assert not media.receiving and not any(r._enabled for r in receivers)
+
+
+def test_the_bitrate_estimator_is_built_by_the_first_packet_only(monkeypatch):
+    built = []
+    monkeypatch.setattr(tap.rate, "RemoteBitrateEstimator", lambda: built.append(1) or Estimator())
+
+    class Estimator:
+        def add(self, **packet):
+            return packet["payload_size"]
+
+    tap.install()
+    estimator = tap.rtcrtpreceiver.RemoteBitrateEstimator()  # what aiortc makes for each video receiver
+    assert isinstance(estimator, tap.BitrateEstimatorOnFirstPacket) and built == []
+    assert estimator.add(abs_send_time=0, arrival_time_ms=0, payload_size=7, ssrc=1) == 7
+    estimator.add(abs_send_time=1, arrival_time_ms=1, payload_size=8, ssrc=1)
+    assert built == [1]
