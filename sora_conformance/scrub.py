@@ -17,7 +17,7 @@ import threading
 from typing import Any
 from urllib.parse import quote
 
-SCRUBBED = "REDACTED"
+REDACTED = "REDACTED"  # what stands for a secret, in scrubbed text and in a Secret's repr
 SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
 JWT = re.compile(r"eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]*)?")
 _lock = threading.Lock()
@@ -40,10 +40,10 @@ def register(value: str) -> None:
 
 
 def scrub_text(text: str) -> str:
-    text = JWT.sub(SCRUBBED, text)
+    text = JWT.sub(REDACTED, text)
     for form in _forms:
         if form in text:
-            text = text.replace(form, SCRUBBED)
+            text = text.replace(form, REDACTED)
     return text
 
 

@@ -19,7 +19,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..contract.classify import classify, has_session_id
 from ..contract.validator import Violation, level_for, validate
-from ..scrub import holds_secret, scrub, scrub_text
+from ..scrub import scrub, scrub_text
 from .bounded_server import DEFAULT_MAX_CONNECTIONS
 from .exposure import foreign_answer
 from .relay import relay
@@ -55,10 +55,10 @@ class Captured:
         return self.payload | inner if isinstance(inner, dict) else dict(self.payload)
 
     def as_evidence(self) -> dict[str, Any]:
-        return scrub({"endpoint": self.endpoint, "headers": self.headers, "body": self.payload
+        return {"endpoint": self.endpoint, "headers": self.headers, "body": self.payload
                 if self.payload is not None else self.raw.decode("utf-8", "replace"), "our_answer": self.answer,
                 "schema": self.schema, "violations": [v.as_dict() for v in self.violations]} \
-            | ({"problem": self.problem} if self.problem else {}))
+            | ({"problem": self.problem} if self.problem else {})
 
 
 class WaitTimeout(AssertionError):
@@ -185,10 +185,11 @@ class CaptureServer(WebhookServer):
         """Kept scrubbed from the start: a webhook may carry what the target was sent (the connect metadata
         with its access_token, echoed headers), and nothing here needs a secret's value."""
         text = raw.decode("utf-8", "replace")
-        kept = scrub_text(text).encode() if holds_secret(text) else raw
+        scrubbed = scrub_text(text)
+        kept = raw if scrubbed == text else scrubbed.encode()  # the bytes as they came, unless they held a secret
         return Captured(next(self._seq), ENDPOINTS[request.path], scrub(dict(request.headers)), kept, scrub(payload),
                         time.monotonic(), channel_of(payload), payload.get("type") if payload else None,
-                        problem=problem)
+                        problem=None if problem is None else scrub_text(problem))
 
     def _keep(self, kept: deque[Captured], record: Captured) -> None:
         with self._changed:

@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .bounded_server import DEFAULT_MAX_CONNECTIONS
-from .secret import Secret
+from .secret import REDACTED, Secret
 from .webhook_server import DEFAULT_MAX_BODY
 
 
@@ -59,7 +59,7 @@ class HarnessConfig:
         return seconds * self.timeout_multiplier
 
     def redacted_headers(self) -> dict[str, str]:
-        return {name: "REDACTED" for name, _ in self.api_headers}
+        return {name: REDACTED for name, _ in self.api_headers}
 
 
 def without_credentials(url: str) -> str:

@@ -22,8 +22,11 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> 
     if isinstance(report.longrepr, tuple):  # a skip: (path, line, reason), as pytest's summary expects it
         path, line, reason = report.longrepr
         report.longrepr = (path, line, scrub_text(reason))
-    elif report.longrepr is not None and holds_secret(report.longreprtext):
-        report.longrepr = scrub_text(report.longreprtext)  # plain text from now on: the traceback held it
+    elif report.longrepr is not None:
+        text = report.longreprtext
+        scrubbed = scrub_text(text)
+        if scrubbed != text:
+            report.longrepr = scrubbed  # plain text from now on: the traceback held it
     report.sections = [(title, scrub_text(content)) for title, content in report.sections]
     if call.excinfo is not None:
         scrub_exception(call.excinfo.value)

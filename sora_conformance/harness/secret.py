@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-REDACTED = "REDACTED"
+from ..scrub import REDACTED
 
 
 class Secret(str):

@@ -8,14 +8,15 @@ from typing import Any
 
 import requests
 
-from ..scrub import scrub, scrub_text
+from ..scrub import scrub
 from .verdict import HarnessError
 
 
-@dataclass(repr=False)
+@dataclass
 class Exchange:
     """One API call, kept as evidence. What the target answered may echo what it was sent (headers, metadata):
-    it leaves as evidence, message or repr only scrubbed."""
+    it is scrubbed when the exchange is made, so its evidence, its repr (pytest -l prints the locals of a
+    failing test), a TargetError's message and every check see only the scrubbed answer."""
 
     target: str
     request: dict[str, Any]
@@ -23,16 +24,16 @@ class Exchange:
     response: Any
     elapsed: float
 
+    def __post_init__(self) -> None:
+        self.response = scrub(self.response)
+
     @property
     def ok(self) -> bool:
         return 200 <= self.status < 300
 
     def as_evidence(self) -> dict[str, Any]:
-        return scrub({"x-sora-target": self.target, "request": self.request, "status": self.status,
-                      "response": self.response, "elapsed_s": round(self.elapsed, 4)})
-
-    def __repr__(self) -> str:  # pytest -l prints the locals of a failing test
-        return f"Exchange({self.target!r}, status={self.status}, response={scrub(self.response)!r})"
+        return {"x-sora-target": self.target, "request": self.request, "status": self.status,
+                "response": self.response, "elapsed_s": round(self.elapsed, 4)}
 
 
 class TargetError(Exception):
@@ -43,7 +44,7 @@ class TargetError(Exception):
         self.status = exchange.status
         body = exchange.response
         self.error_type = body.get("error_type") if isinstance(body, dict) else None
-        super().__init__(scrub_text(f"{exchange.target} answered {exchange.status}: {scrub(body)!r}"))
+        super().__init__(f"{exchange.target} answered {exchange.status}: {body!r}")
 
 
 class SoraApi:
@@ -66,9 +67,7 @@ class SoraApi:
             parsed: Any = answer.json()
         except ValueError:
             parsed = answer.text
-        # scrubbed as it arrives: nothing judges a secret the target echoed, and every local, repr and message
-        # holding the answer (pytest -l prints the locals of a failing test) is then clean
-        exchange = Exchange(target, body, answer.status_code, scrub(parsed), time.monotonic() - started)
+        exchange = Exchange(target, body, answer.status_code, parsed, time.monotonic() - started)  # scrubs it
         if self.on_exchange is not None:
             self.on_exchange(exchange)
         return exchange

@@ -5,7 +5,7 @@ import json
 import re
 from typing import Any
 
-from ..scrub import SCRUBBED, scrub_text
+from ..scrub import REDACTED, scrub_text
 
 SECRET_HEADER = re.compile(r"authorization|cookie|token|secret|password|api[-_]?key", re.I)
 
@@ -13,7 +13,7 @@ SECRET_HEADER = re.compile(r"authorization|cookie|token|secret|password|api[-_]?
 def redact(value: Any) -> Any:
     """Values under a credential-like key, and every live secret (`scrub`) anywhere else."""
     if isinstance(value, dict):
-        return {redact(k): SCRUBBED if isinstance(k, str) and SECRET_HEADER.search(k) and isinstance(v, str)
+        return {redact(k): REDACTED if isinstance(k, str) and SECRET_HEADER.search(k) and isinstance(v, str)
                 else redact(v) for k, v in value.items()}
     if isinstance(value, list):
         return [redact(v) for v in value]
