@@ -1,4 +1,6 @@
-"""Fixtures shared by the harness tests."""
+"""Fixtures and helpers shared by the harness tests."""
+import json
+
 import pytest
 
 from sora_conformance.harness.capture import CaptureServer
@@ -19,3 +21,13 @@ def _scenario(api_url: str = "http://127.0.0.1:9/", clauses: tuple[str, ...] = (
 def make_scenario():
     """A Scenario against a given API URL, with no capture server running and no clients (unit tests)."""
     return _scenario
+
+
+def run_report(pytester) -> dict:
+    """The conformance-report.json a pytester run wrote with `--report-dir out`."""
+    return json.loads((pytester.path / "out" / "conformance-report.json").read_text())
+
+
+def run_verdicts(pytester) -> dict[str, str]:
+    """Each clause's verdict in that report."""
+    return {c["id"]: c["verdict"] for c in run_report(pytester)["clauses"]}

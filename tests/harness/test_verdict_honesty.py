@@ -1,6 +1,6 @@
 """Verdicts that never lie, through pytest itself: the failing clause alone fails, harness trouble is an
 error with its reason, and a run that did not finish is incomplete, never PASS."""
-import json
+from .conftest import run_report, run_verdicts
 
 pytest_plugins = ["pytester"]
 
@@ -52,28 +52,20 @@ def run(pytester, source, *args):
     return pytester.runpytest_subprocess("-p", "sora_conformance.pytest_plugin", "--report-dir", "out", *args)
 
 
-def report(pytester):
-    return json.loads((pytester.path / "out" / "conformance-report.json").read_text())
-
-
-def verdicts(pytester):
-    return {c["id"]: c["verdict"] for c in report(pytester)["clauses"]}
-
-
 def test_a_two_clause_test_fails_only_the_clause_whose_check_failed(pytester):
     # the signature's "list[str]" once fooled the old text parsing of the failure into the wrong clause
     result = run(pytester, TWO_CLAUSES)
     assert result.ret == 1
-    assert verdicts(pytester) == {"EXPIRED-AT-ABSENT-WHEN-UNSET": "fail", "EXPIRE-ABSENT-WHEN-UNSET": "not-judged"}
-    test = report(pytester)["clauses"][0]["tests"][0]
+    assert run_verdicts(pytester) == {"EXPIRED-AT-ABSENT-WHEN-UNSET": "fail", "EXPIRE-ABSENT-WHEN-UNSET": "not-judged"}
+    test = run_report(pytester)["clauses"][0]["tests"][0]
     assert test["failed_clauses"] == ["EXPIRED-AT-ABSENT-WHEN-UNSET"]
 
 
 def test_a_harness_error_is_an_error_with_its_reason_not_a_clause_failure(pytester):
     result = run(pytester, HARNESS_ERROR)
     assert result.ret == 1
-    data = report(pytester)
-    assert verdicts(pytester) == {"SESSION-NEW-ID": "error"}
+    data = run_report(pytester)
+    assert run_verdicts(pytester) == {"SESSION-NEW-ID": "error"}
     assert data["summary"]["clauses_broken_by_target"] == 0 and data["summary"]["tests_could_not_judge"] == 1
     assert "read timed out" in data["could_not_judge"][0]["reason"]
     markdown = (pytester.path / "out" / "conformance-report.md").read_text()
@@ -83,7 +75,7 @@ def test_a_harness_error_is_an_error_with_its_reason_not_a_clause_failure(pytest
 def test_an_interrupted_run_is_incomplete_and_never_pass(pytester):
     result = run(pytester, three_tests(first_passes=True))
     assert result.ret != 0
-    data = report(pytester)
+    data = run_report(pytester)
     assert data["verdict"] == "incomplete" and data["incomplete"]["reason"] == "interrupted"
     assert data["incomplete"]["clauses_not_judged"] == ["REC-RESTART-NEW-ID"]
     result.stdout.fnmatch_lines(["*sora recording conformance: INCOMPLETE*"])
@@ -93,7 +85,7 @@ def test_an_interrupted_run_is_incomplete_and_never_pass(pytester):
 def test_a_run_stopped_by_x_is_incomplete(pytester):
     result = run(pytester, three_tests(first_passes=False), "-x")
     assert result.ret != 0
-    data = report(pytester)
+    data = run_report(pytester)
     assert data["verdict"] == "incomplete" and data["incomplete"]["reason"].startswith("stopped early")
     assert set(data["incomplete"]["clauses_not_judged"]) == {"SESSION-ID-FORMAT", "REC-RESTART-NEW-ID"}
 
@@ -101,14 +93,14 @@ def test_a_run_stopped_by_x_is_incomplete(pytester):
 def test_a_clause_expectation_does_not_hide_a_failure_of_another_clause(pytester):
     pytester.makefile(".yaml", expect="expectations:\n  - clause: EXPIRE-ABSENT-WHEN-UNSET\n    reason: ticket 7\n")
     result = run(pytester, TWO_CLAUSES, "--expectations", "expect.yaml")
-    assert result.ret == 1 and verdicts(pytester)["EXPIRED-AT-ABSENT-WHEN-UNSET"] == "fail"
+    assert result.ret == 1 and run_verdicts(pytester)["EXPIRED-AT-ABSENT-WHEN-UNSET"] == "fail"
 
 
 def test_a_leak_file_left_by_an_earlier_run_does_not_fail_this_one(pytester):
     (pytester.path / "out").mkdir()
     (pytester.path / "out" / "leaks-main.json").write_text('["session S of an old run is still alive"]')
     result = run(pytester, "import pytest\n\n@pytest.mark.clause('SESSION-NEW-ID')\ndef test_ok():\n    pass\n")
-    assert result.ret == 0 and report(pytester)["verdict"] == "pass" and report(pytester)["leaks"] == []
+    assert result.ret == 0 and run_report(pytester)["verdict"] == "pass" and run_report(pytester)["leaks"] == []
 
 
 def test_a_server_error_is_not_a_refusal():

@@ -1,6 +1,5 @@
 """Verdicts through pytest itself: must fails, should warns, --strict, expectations and stale entries."""
-import json
-
+from .conftest import run_verdicts
 
 pytest_plugins = ["pytester"]
 
@@ -31,35 +30,27 @@ def run(pytester, *args):
     return pytester.runpytest("-p", "sora_conformance.pytest_plugin", "--report-dir", "out", *args)
 
 
-def report(pytester):
-    return json.loads((pytester.path / "out" / "conformance-report.json").read_text())
-
-
-def verdicts(pytester):
-    return {c["id"]: c["verdict"] for c in report(pytester)["clauses"]}
-
-
 def test_must_failure_fails_the_run_and_should_passes(pytester):
     result = run(pytester)
     assert result.ret == 1
-    assert verdicts(pytester) == {"REC-STOP-ON-DESTROY": "fail", "API-ERROR-TYPE": "pass", "SESSION-NEW-ID": "pass"}
+    assert run_verdicts(pytester) == {"REC-STOP-ON-DESTROY": "fail", "API-ERROR-TYPE": "pass", "SESSION-NEW-ID": "pass"}
 
 
 def test_strict_turns_should_into_failure(pytester):
     result = run(pytester, "--strict")
-    assert result.ret == 1 and verdicts(pytester)["API-ERROR-TYPE"] == "fail"
+    assert result.ret == 1 and run_verdicts(pytester)["API-ERROR-TYPE"] == "fail"
 
 
 def test_expected_failure_is_a_known_failure_and_passes_the_gate(pytester):
     pytester.makefile(".yaml", expect="expectations:\n  - clause: REC-STOP-ON-DESTROY\n    reason: ticket 42\n")
     result = run(pytester, "--expectations", "expect.yaml")
-    assert result.ret == 0 and verdicts(pytester)["REC-STOP-ON-DESTROY"] == "known-failure"
+    assert result.ret == 0 and run_verdicts(pytester)["REC-STOP-ON-DESTROY"] == "known-failure"
 
 
 def test_expected_failure_that_passes_is_stale(pytester):
     pytester.makefile(".yaml", expect="expectations:\n  - test: test_suite.py::test_passes\n    reason: was broken\n")
     result = run(pytester, "-k", "passes", "--expectations", "expect.yaml")
-    assert result.ret == 1 and verdicts(pytester)["SESSION-NEW-ID"] == "stale-expectation"
+    assert result.ret == 1 and run_verdicts(pytester)["SESSION-NEW-ID"] == "stale-expectation"
     assert "stale expectation" in result.stdout.str()
 
 
@@ -101,4 +92,4 @@ def test_expected_failure_found_at_teardown_is_not_stale(pytester):
     pytester.makefile(".yaml", expect="expectations:\n  - clause: WH-REC-NO-LOG-WRITTEN\n    reason: ticket 7\n")
     result = pytester.runpytest("-p", "sora_conformance.pytest_plugin", "--report-dir", "out",
                                 "--expectations", "expect.yaml")
-    assert result.ret == 0 and verdicts(pytester) == {"WH-REC-NO-LOG-WRITTEN": "known-failure"}
+    assert result.ret == 0 and run_verdicts(pytester) == {"WH-REC-NO-LOG-WRITTEN": "known-failure"}
