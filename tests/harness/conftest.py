@@ -18,6 +18,14 @@ def _scenario(api_url: str = "http://127.0.0.1:9/", clauses: tuple[str, ...] = (
 
 
 @pytest.fixture
+def capture():
+    """A capture server for channels prefixed "run1", on a free loopback port."""
+    server = CaptureServer(run_prefix="run1").start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
 def make_scenario():
     """A Scenario against a given API URL, with no capture server running and no clients (unit tests)."""
     return _scenario

@@ -15,13 +15,6 @@ def example(name):
     return json.loads((fixtures_dir() / "valid" / name / "full.json").read_text())
 
 
-@pytest.fixture
-def capture():
-    server = CaptureServer(run_prefix="run1").start()
-    yield server
-    server.stop()
-
-
 def post(capture, endpoint, payload):
     return requests.post(capture.url(endpoint), json=payload, timeout=5)
 

@@ -11,13 +11,6 @@ AUTH = {"channel_id": "other-team-room", "connection_id": "C1", "role": "sendonl
 SESSION_CREATED = {"type": "session.created", "channel_id": "other-team-room", "session_id": "S1"}
 
 
-@pytest.fixture
-def capture():
-    server = CaptureServer(run_prefix="run1").start()
-    yield server
-    server.stop()
-
-
 def post(server, endpoint, body):
     return requests.post(server.url_for(f"/webhook/{endpoint}"), json=body, timeout=5)
 
