@@ -63,18 +63,22 @@ class MediaContent:
     def frames_of(self, sig: Signature) -> int:
         return sum(1 for c in self.colours if _near(c, sig.colour))
 
+    @property
+    def readable_numbers(self) -> list[int]:
+        return [n for n in self.numbers if n is not None]
+
     def frame_gaps(self) -> list[str]:
         """Where the readable frame numbers do not follow each other (MAX_MISSING_FRAMES allowed). Frames whose
         number does not read say nothing either way, so fewer than two readable numbers, or unreadable ones in
         more than the share MOST leaves (frames a reader could not follow), are a problem too."""
-        readable = [n for n in self.numbers if n is not None]
+        readable = self.readable_numbers
         if len(readable) < 2 or len(readable) < MOST * len(self.numbers):
             return [f"only {len(readable)} of {len(self.numbers)} video frames carry a readable frame number"]
         return counter.gaps(readable, MAX_MISSING_FRAMES)
 
     def summary(self) -> dict[str, Any]:
         named = {f"{c}": self.colours.count(c) for c in sorted(set(self.colours))[:6]}
-        readable = [n for n in self.numbers if n is not None]
+        readable = self.readable_numbers
         numbers = f"{readable[0]}..{readable[-1]} ({len(readable)} readable)" if readable else "none readable"
         return {"file": self.name, "video_frames": len(self.colours), "colours (first 6)": named,
                 "frame numbers": numbers,
