@@ -1,5 +1,6 @@
 # Two entry points (see README): `make conformance` and `make test`. Everything else is setup they share.
-PYTHON ?= python3.11
+# Python 3.12 or later (hisui's wheel needs it): a python3.12 on PATH, else pyenv's 3.12 when installed but not active.
+PYTHON ?= $(firstword $(shell command -v python3.12 >/dev/null 2>&1 && python3.12 -c "" 2>/dev/null && echo python3.12) $(wildcard $(HOME)/.pyenv/versions/3.12*/bin/python3.12) python3.12)
 VENV := .venv
 BIN := $(VENV)/bin
 ALLURE_VERSION := 3.18.0
