@@ -43,6 +43,9 @@ def test_each_archive_holds_its_own_connections_media(sora, fmt):
                        {"breaks (first 5)": gaps[:5], "media": media.summary()}, clause="MEDIA-NO-FRAME-GAPS")
             sora.check(media.error is None, f"{f.name} does not decode: {media.error}", "a file that decodes to its end",
                        media.summary())
+            cut = f.cut_short()
+            sora.check(cut is None, f"{f.name}: {cut}", "media that reaches the end of the interval the file states",
+                       media.summary())
             sora.check(media.share(client.signature) >= MOST,
                        f"{f.name}: {media.share(client.signature):.0%} of its frames are its connection's",
                        f"at least {MOST:.0%} of frames in {client.signature.colour}", media.summary())
