@@ -138,7 +138,7 @@ CATALOGUE = [
           behaviour={"archive_keeps_content": False}),
     Fault("archive-audio-silent", "MEDIA-AUDIO-TONE", "archives hold the connection's video but silent audio",
           behaviour={"archive_keeps_audio": False}),
-    Fault("archive-truncated", "MEDIA-DURATION", "archive media files are cut off half-way, as a crash leaves them",
+    Fault("archive-truncated", "FILE-FINALISED", "archive media files are cut off half-way, as a crash leaves them",
           behaviour={"archive_files_complete": False}),
     Fault("archive-frames-dropped", "MEDIA-NO-FRAME-GAPS",
           "archives lose the video frames sent between 0.3 s and 0.9 s into each file; the files still last their interval",
