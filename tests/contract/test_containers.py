@@ -150,3 +150,10 @@ def test_a_file_that_is_not_webm_or_mp4_is_not_judged_as_either(tmp_path):
     path = tmp_path / "archive-x.mkv"
     path.write_bytes(SoraWebm().encode())
     assert check_media(path).kind == "unknown" and check_media(path).findings
+
+
+def test_a_file_that_cannot_be_read_is_an_error_not_a_finding(tmp_path):
+    unreadable = tmp_path / "archive-x.webm"
+    unreadable.mkdir()
+    report = check_media(unreadable)
+    assert report.error and not report.findings
