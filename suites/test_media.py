@@ -11,6 +11,7 @@ import time
 
 import pytest
 
+from sora_conformance.contract.files import validate_archive_dir
 from sora_conformance.media.content import DURATION_TOLERANCE, MAX_MISSING_FRAMES, MOST, SPLIT_TOLERANCE, tone_matches
 
 RECORD = 0.8  # seconds of media each scenario records
@@ -43,6 +44,9 @@ def test_each_archive_holds_its_own_connections_media(sora, fmt):
                        {"breaks (first 5)": gaps[:5], "media": media.summary()}, clause="MEDIA-NO-FRAME-GAPS")
             sora.check(media.error is None, f"{f.name} does not decode: {media.error}", "a file that decodes to its end",
                        media.summary())
+            cut = f.cut_short()
+            sora.check(cut is None, f"{f.name}: {cut}", "media that reaches the end of the interval the file states",
+                       media.summary())
             sora.check(media.share(client.signature) >= MOST,
                        f"{f.name}: {media.share(client.signature):.0%} of its frames are its connection's",
                        f"at least {MOST:.0%} of frames in {client.signature.colour}", media.summary())
@@ -72,7 +76,7 @@ def test_late_joiner_is_recorded_only_for_its_own_interval(sora):
                f"its own interval within {DURATION_TOLERANCE} s", [f.content.summary() for f in files])
 
 
-@pytest.mark.clause("MEDIA-SPLIT-CONTIGUOUS")
+@pytest.mark.clause("MEDIA-SPLIT-CONTIGUOUS", "FILE-SPLIT-OFFSETS")
 @each_format
 def test_split_archives_follow_each_other_without_gaps(sora, fmt):
     rec = sora.recording(split_only=True, split_duration=1, **fmt)
@@ -81,6 +85,8 @@ def test_split_archives_follow_each_other_without_gaps(sora, fmt):
     pieces = sora.archive_media(rec, rec.client)
     sora.check(len(pieces) >= 2, f"{len(pieces)} split piece(s) for 1.4 s at split_duration 1", "at least 2 pieces",
                [p.name for p in pieces])
+    rules = validate_archive_dir(sora.recording_dir(rec))  # the JSON offsets: each piece starts at the previous stop
+    sora.check_contract([r for r in rules if any(v.clause == "FILE-SPLIT-OFFSETS" for v in r.violations)])
     intervals = [p.interval() for p in pieces]
     sora.check(all(intervals), "a split piece's JSON states no interval", "start/stop_timestamp or _time_offset",
                [p.meta for p in pieces])

@@ -20,7 +20,7 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps([dataclasses.asdict(c) for c in catalogue], indent=2, ensure_ascii=False))
         return 0
     width = max(len(c.id) for c in catalogue)
-    print(f"{'ID':<{width}}  LEVEL   EVIDENCE  AREA             CAPABILITY        STATEMENT")
+    print(f"{'ID':<{width}}  LEVEL   EVIDENCE     AREA             CAPABILITY        STATEMENT")
     for c in catalogue:
-        print(f"{c.id:<{width}}  {c.level:<6}  {c.evidence:<8}  {c.area:<15}  {c.capability or '-':<16}  {c.statement}")
+        print(f"{c.id:<{width}}  {c.level:<6}  {c.evidence:<11}  {c.area:<15}  {c.capability or '-':<16}  {c.statement}")
     return 0

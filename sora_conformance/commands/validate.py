@@ -7,10 +7,12 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-from ..contract.files import ItemResult, validate_archive_dir, validate_file, validate_jsonl
+from ..contract.files import MEDIA_SUFFIXES, ItemResult, parse_json, validate_archive_dir, validate_file, validate_jsonl
+from ..contract.media_files import judged, validate_archive_media
 from ..contract.schemas import schema_names
 
-HELP = "validate webhook payloads, webhook logs (*.jsonl) and archive directories against the contract"
+HELP = ("validate webhook payloads, webhook logs (*.jsonl), archive directories and their media files (.webm / .mp4: "
+        "container shape, finalised) against the contract")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -24,6 +26,7 @@ def results_for(path: Path, as_type: str | None) -> Iterator[ItemResult]:
     if path.is_dir():
         found = [r for log in sorted(path.glob("*.jsonl")) if log.is_file() for r in validate_jsonl(log, as_type)]
         found += list(validate_archive_dir(path))
+        found += list(validate_archive_media(path))
         if not any(r.schema != "archive-dir" for r in found):  # no file of Sora's was read: it never passes
             found = [ItemResult(str(path), error=f"no Sora output found in {path} (no report-*.json, "
                                                  "archive JSON or webhook log)")]
@@ -34,8 +37,18 @@ def results_for(path: Path, as_type: str | None) -> Iterator[ItemResult]:
         print(f"sora-conformance validate: {path}: not a regular file, skipped", file=sys.stderr)
     elif path.suffix == ".jsonl":
         yield from validate_jsonl(path, as_type)
+    elif path.suffix in MEDIA_SUFFIXES:
+        yield judged(path, _json_beside(path))
     else:
         yield validate_file(path, as_type)
+
+
+def _json_beside(media: Path) -> object:
+    """The archive JSON of a media file given on its own (its interval), when it is there."""
+    try:
+        return parse_json(media.with_suffix(".json").read_bytes())[0]
+    except OSError:
+        return None
 
 
 def run(args: argparse.Namespace) -> int:

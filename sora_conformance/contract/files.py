@@ -12,6 +12,7 @@ from .classify import resolve
 from .validator import Violation, level_for, validate
 
 MEDIA_SUFFIXES = (".webm", ".mp4")
+OFFSETS = ("start_time_offset", "stop_time_offset")
 # Log lines that wrap the webhook body. Sora's own logs: {"id", "timestamp", "req": {<body>}}.
 WRAPPER_KEYS = ("req", "request", "payload", "body", "webhook")
 
@@ -157,6 +158,7 @@ def check_cross_files(directory: Path, files: dict[str, Any]) -> Iterator[ItemRe
             yield from _check_splits(directory, files, cid, entry, index)
         else:
             yield from _check_single(directory, files, cid, index)
+        yield from _check_split_offsets(directory, files, cid)
 
 
 def _has_media(directory: Path, stem: str) -> bool:
@@ -172,10 +174,16 @@ def _check_single(directory: Path, files: dict[str, Any], cid: str, index: int) 
                     f"/archives/{index}")
 
 
+def _split_pieces(files: dict[str, Any], cid: str) -> list[tuple[int, Any]]:
+    """The connection's split-archive JSON files by index, in order."""
+    pattern = re.compile(rf"^split-archive-{re.escape(cid)}_(\d+)\.json$")
+    return sorted(((int(m.group(1)), payload) for name, payload in files.items() if (m := pattern.match(name))),
+                  key=lambda piece: piece[0])
+
+
 def _check_splits(directory: Path, files: dict[str, Any], cid: str, entry: dict[str, Any],
                   index: int) -> Iterator[ItemResult]:
-    pattern = re.compile(rf"^split-archive-{re.escape(cid)}_(\d+)\.json$")
-    found = sorted(int(m.group(1)) for n in files if (m := pattern.match(n)))
+    found = [number for number, _ in _split_pieces(files, cid)]
     last = entry.get("split_last_index")
     expected = int(last) if isinstance(last, str) and last.isdigit() else len(found)
     if found != list(range(1, expected + 1)):
@@ -186,3 +194,31 @@ def _check_splits(directory: Path, files: dict[str, Any], cid: str, entry: dict[
             yield _rule(directory, "OUT-SPLIT-ONLY", "sdk", f"split {number:04d} of {cid} has no media file")
     if f"split-archive-end-{cid}.json" not in files:
         yield _rule(directory, "OUT-SPLIT-ONLY", "sdk", f"split-archive-end-{cid}.json is missing")
+
+
+def _offsets(payload: Any) -> tuple[int, int] | None:
+    start, stop = (payload.get(k) if isinstance(payload, dict) else None for k in OFFSETS)
+    return (start, stop) if type(start) is int and type(stop) is int else None
+
+
+def _check_split_offsets(directory: Path, files: dict[str, Any], cid: str) -> Iterator[ItemResult]:
+    """FILE-SPLIT-OFFSETS: each piece starts where the previous stopped (hisui drops a piece that starts before
+    the previous one stops), and split-archive-end spans them all."""
+    pieces = _split_pieces(files, cid)
+    spans = [_offsets(payload) for _, payload in pieces]
+    for (number, _), span in zip(pieces, spans, strict=True):
+        if span is None:
+            yield _rule(directory, "FILE-SPLIT-OFFSETS", "sdk", f"split {number:04d} of {cid}: start_time_offset / "
+                                                                "stop_time_offset are not both integers")
+            return
+    for (number, _), previous, span in zip(pieces[1:], spans, spans[1:], strict=False):
+        assert previous is not None and span is not None
+        if span[0] != previous[1]:
+            what = "overlaps the previous piece" if span[0] < previous[1] else "leaves a gap after the previous piece"
+            yield _rule(directory, "FILE-SPLIT-OFFSETS", "sdk", f"split {number:04d} of {cid} starts at {span[0]}, the "
+                                                                f"previous piece stopped at {previous[1]}: it {what}")
+    end = files.get(f"split-archive-end-{cid}.json")
+    first, last = spans[0] if spans else None, spans[-1] if spans else None
+    if first is not None and last is not None and end is not None and _offsets(end) != (first[0], last[1]):
+        yield _rule(directory, "FILE-SPLIT-OFFSETS", "sdk", f"split-archive-end-{cid}.json spans {_offsets(end)}, its "
+                                                            f"pieces [{first[0]}, {last[1]}]")

@@ -16,7 +16,7 @@ from ..catalogue import UnknownClause, load_catalogue
 from .schemas import load_schemas, schema_uri
 
 # The strongest level a rule may have, by the evidence behind it.
-EVIDENCE_CAP = {"seed": "must", "doc": "must", "sdk": "should", "inferred": "warning"}
+EVIDENCE_CAP = {"seed": "must", "doc": "must", "sora-output": "must", "sdk": "should", "inferred": "warning"}
 ORDER = ["must", "should", "info", "warning"]
 
 

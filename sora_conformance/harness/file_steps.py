@@ -7,9 +7,12 @@ from pathlib import Path
 from typing import Any
 
 from ..clients import SoraClient
+from ..contract.containers import ContainerReport, check_media
+from ..contract.files import MEDIA_SUFFIXES
 from .archive import ArchiveDir
 from .media import RecordedFile, connection_media
 from .recipes import Recorded
+from .verdict import HarnessError
 
 
 class FileSteps:
@@ -18,6 +21,10 @@ class FileSteps:
 
     def clause(self, named: str | None = None) -> str:
         raise NotImplementedError  # Scenario's: the test's own clause
+
+    def check(self, condition: bool, title: str, expected: list[str] | str = "", actual: Any = None, *,
+              clause: str | None = None) -> bool:
+        raise NotImplementedError  # Scenario's
 
     def recording_dir(self, rec: Recorded) -> Path:
         return self._archive.recording_dir(rec.recording_id)
@@ -37,6 +44,33 @@ class FileSteps:
         assert client.connection_id is not None
         return connection_media(self._archive, rec.recording_id, client.connection_id, self.clause(clause),
                                 self.evidence)
+
+    def archive_containers(self, rec: Recorded) -> dict[str, ContainerReport]:
+        """Every media file of the recording, by file name, judged by its container (read as evidence)."""
+        directory = self._archive.recording_dir(rec.recording_id)
+        found = {}
+        for name in self._archive.names(rec.recording_id):
+            if not name.endswith(MEDIA_SUFFIXES):
+                continue
+            report = check_media(directory / name)
+            if report.error is not None:
+                raise HarnessError(f"archive_dir: {report.error}")  # not readable here: nothing was judged
+            self.evidence(f"container {name}", {"findings": [str(f) for f in report.summarised()],
+                                                "tracks": report.tracks, "media span": round(report.span, 3),
+                                                "container says": report.stated_duration})
+            found[name] = report
+        return found
+
+    def check_containers(self, files: dict[str, ContainerReport], kind: str, *clauses: str) -> None:
+        """Every file's findings of each clause, clause by clause in the order given (a must-level break stops
+        the test there); a file of another kind than `kind` ("webm" / "mp4") breaks the last clause."""
+        for clause in clauses:
+            broken = [f"{name}: {f}" for name, report in files.items() for f in report.summarised()
+                      if f.clause == clause]
+            self.check(not broken, f"{len(broken)} break(s) of {clause}, first: {broken[:1]}", "none", broken,
+                       clause=clause)
+        others = [name for name, report in files.items() if report.kind != kind]
+        self.check(not others, f"media files that are not {kind}", f".{kind} archives", others, clause=clauses[-1])
 
     def record_for(self, seconds: float) -> None:
         """Lets media flow into the recording for `seconds`: the length of the recorded interval is the

@@ -1,29 +1,14 @@
 """A connection's recorded media, read back from archive_dir: each media file decoded beside its JSON."""
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..media.content import MediaContent, read_media
+from ..media.content import Interval, MediaContent, read_media, shortfall, stated_interval
 from .archive import ArchiveDir
 from .verdict import ClauseFailure
-
-
-@dataclass(frozen=True)
-class Interval:
-    """What a file's JSON says it covers, in seconds, and how finely it says it: start_timestamp /
-    stop_timestamp (ms), else start_time_offset / stop_time_offset (whole seconds, as hisui reads them)."""
-
-    start: float
-    stop: float
-    resolution: float
-
-    @property
-    def seconds(self) -> float:
-        return self.stop - self.start
 
 
 @dataclass
@@ -38,13 +23,19 @@ class RecordedFile:
         return self.content.name
 
     def interval(self) -> Interval | None:
-        start, stop = _epoch(self.meta.get("start_timestamp")), _epoch(self.meta.get("stop_timestamp"))
-        if start is not None and stop is not None:
-            return Interval(start, stop, 0.001)
-        start_offset, stop_offset = self.meta.get("start_time_offset"), self.meta.get("stop_time_offset")
-        if isinstance(start_offset, int) and isinstance(stop_offset, int):
-            return Interval(float(start_offset), float(stop_offset), 1.0)
-        return None
+        return stated_interval(self.meta)
+
+    def cut_short(self) -> str | None:
+        """Why the decoded media does not reach the end of the interval the file states (its JSON's, else its
+        container's own duration), as a cut-off file decodes its first part without an error; None when it does."""
+        stated = self.interval()
+        if stated is None and self.content.stated_duration is not None:
+            stated = Interval(0.0, self.content.stated_duration, 0.001)
+        missing = shortfall(self.content.span, stated) if stated is not None else None
+        if missing is None or stated is None:
+            return None
+        return (f"its media lasts {self.content.span:.2f} s of the {stated.seconds:.2f} s it states: "
+                f"{missing:.2f} s missing, as in a file cut off mid-write")
 
 
 def connection_media(archive: ArchiveDir, recording_id: str, connection_id: str, clause: str,
@@ -77,12 +68,3 @@ def _media_name(meta: Any, directory: Path, stem: str) -> str | None:
     named = meta.get("filename")
     candidates = [named] if named is not None else [f"{stem}.webm", f"{stem}.mp4"]
     return next((c for c in candidates if isinstance(c, str) and "/" not in c and (directory / c).is_file()), None)
-
-
-def _epoch(value: Any) -> float | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        return dt.datetime.fromisoformat(value).timestamp()
-    except ValueError:
-        return None

@@ -82,8 +82,9 @@ class Scenario(RecordingSteps, FileSteps):
         return len(self._nodes)
 
     def connect(self, channel: str, role: str = "sendonly", auth_answer: dict[str, Any] | None = None,
-                node: int | None = None) -> SoraClient:
-        """`node`: connect through that cluster node's signaling URL only (default: the SDK picks among all)."""
+                node: int | None = None, video: bool = True) -> SoraClient:
+        """`node`: connect through that cluster node's signaling URL only (default: the SDK picks among all);
+        `video=False`: a client that sends audio only."""
         metadata: dict[str, Any] = {}
         if auth_answer is not None:
             tag = uuid.uuid4().hex[:12]
@@ -95,8 +96,7 @@ class Scenario(RecordingSteps, FileSteps):
             metadata["access_token"] = Secret(jwt.encode(claims, self.config.secret_key, algorithm="HS256"))
         urls = self._target.signaling_urls
         urls = [urls[node % len(urls)]] if node is not None else urls
-        client = self._pool.connect(urls, channel, role, metadata or None,
-                                    timeout=WEBHOOK_TIMEOUT)
+        client = self._pool.connect(urls, channel, role, metadata or None, video=video, timeout=WEBHOOK_TIMEOUT)
         self.clients.append(client)
         return client
 

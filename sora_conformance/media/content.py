@@ -1,11 +1,13 @@
 """What a recorded media file holds, read with PyAV: the colour and number of each frame, the audio's dominant
 tone and when the media starts and ends. Decoding stops at the first error (a truncated file): what decoded so
-far is kept and the error is reported beside it.
+far is kept and the error is reported beside it. A file cut off mid-write may decode its first part without
+any error: `shortfall` compares what decoded with the interval the file's JSON (or its container) states.
 
 Tolerances are ours (the docs only say an archive holds the connection's media), stated here once.
 """
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,7 +26,54 @@ DURATION_TOLERANCE = 0.4  # seconds: media span vs the interval it records (star
 SPLIT_TOLERANCE = 0.35  # seconds: where a split piece's media starts and ends within its interval
 MAX_MISSING_FRAMES = 3  # frames lost in a row (0.3 s at 10 fps): a sender's encoder may drop one under load
 AUDIO_MIN_SECONDS = 0.4  # shorter audio (a split tail) is too short to name its tone
+CUT_SHARE = 1 - MOST  # media may miss a fifth of its interval (and the tolerance) before the file counts as cut
 ANALYSIS_RATE = 16000
+
+
+@dataclass(frozen=True)
+class Interval:
+    """What a file says it covers, in seconds, and how finely it says it: its JSON's start_timestamp /
+    stop_timestamp (ms), else start_time_offset / stop_time_offset (whole seconds, as hisui reads them), else its
+    container's own duration."""
+
+    start: float
+    stop: float
+    resolution: float
+
+    @property
+    def seconds(self) -> float:
+        return self.stop - self.start
+
+
+def stated_interval(meta: Any) -> Interval | None:
+    """The interval an archive JSON states (None when it states none)."""
+    if not isinstance(meta, dict):
+        return None
+    start, stop = _epoch(meta.get("start_timestamp")), _epoch(meta.get("stop_timestamp"))
+    if start is not None and stop is not None:
+        return Interval(start, stop, 0.001)
+    start_offset, stop_offset = meta.get("start_time_offset"), meta.get("stop_time_offset")
+    if type(start_offset) is int and type(stop_offset) is int:
+        return Interval(float(start_offset), float(stop_offset), 1.0)
+    return None
+
+
+def shortfall(span: float, interval: Interval) -> float | None:
+    """Seconds by which media spanning `span` falls short of `interval`, when that is more than a late first key
+    frame or an early stop explains (the duration tolerance and the interval's resolution, or a fifth of the
+    interval, whichever is more): the file lost its end. None when the media covers its interval."""
+    missing = interval.seconds - span
+    allowed = max(DURATION_TOLERANCE + interval.resolution, CUT_SHARE * interval.seconds)
+    return missing if missing > allowed else None
+
+
+def _epoch(value: Any) -> float | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return dt.datetime.fromisoformat(value).timestamp()
+    except ValueError:
+        return None
 
 
 @dataclass
@@ -39,6 +88,7 @@ class MediaContent:
     audio_end: float | None = None
     tone_hz: float | None = None  # None: no audio, or silence
     audio_rms: float = 0.0
+    stated_duration: float | None = None  # what the container says it lasts (WebM Info Duration, MP4 mvhd)
     error: str | None = None
 
     @property
@@ -84,7 +134,7 @@ class MediaContent:
                 "frame numbers": numbers,
                 "video": [self.video_start, self.video_end], "audio": [self.audio_start, self.audio_end],
                 "tone_hz": self.tone_hz, "audio_rms": round(self.audio_rms), "span": round(self.span, 3),
-                "error": self.error}
+                "container says": self.stated_duration, "error": self.error}
 
 
 def read_media(path: Path) -> MediaContent:
@@ -97,6 +147,8 @@ def read_media(path: Path) -> MediaContent:
     samples: list[np.ndarray] = []
     resampler = av.AudioResampler(format="s16", layout="mono", rate=ANALYSIS_RATE)
     with container:
+        if container.duration is not None:
+            content.stated_duration = container.duration / 1e6
         streams = [s for s in (container.streams.video[:1] + container.streams.audio[:1])]
         try:
             for packet in container.demux(streams):

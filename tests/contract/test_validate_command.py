@@ -6,6 +6,8 @@ import pytest
 from sora_conformance.cli import main
 from sora_conformance.contract.paths import fixtures_dir
 
+from .media_builders import SoraWebm
+
 
 def valid(name):
     return json.loads((fixtures_dir() / "valid" / name / "full.json").read_text())
@@ -74,7 +76,7 @@ def build_archive(tmp_path, with_media=True):
                                         "session_id": report["session_id"], "connection_id": cid}
     (directory / f"archive-{cid}.json").write_text(json.dumps(archive))
     if with_media:
-        (directory / f"archive-{cid}.webm").write_bytes(b"\x1aE\xdf\xa3")
+        SoraWebm().write(directory / f"archive-{cid}.webm")
     return directory
 
 
