@@ -3,14 +3,11 @@ from __future__ import annotations
 
 import pytest
 
-from ..markers import clauses_of
 from .config import HarnessConfig
 from .expectations import Expectations
 from .profile import TargetProfile
 from .scenario import Scenario
 from .verdict import Checker
-
-__all__ = ["CHECKER", "CONFIG", "EXPECTATIONS", "PROFILE", "SCENARIO", "clauses_of"]
 
 CONFIG = pytest.StashKey[HarnessConfig]()
 PROFILE = pytest.StashKey[TargetProfile]()  # resolved once, at configure time

@@ -12,10 +12,11 @@ from typing import Any
 import pytest
 
 from ..clients import ClientCrashed
+from ..markers import clauses_of
 from ..scrub import scrub_text
 from ..verdicts import Verdict
 from .expectations import Expectation
-from .items import CHECKER, EXPECTATIONS, SCENARIO, clauses_of
+from .items import CHECKER, EXPECTATIONS, SCENARIO
 from .verdict import Checker, ClauseFailure, HarnessError
 
 CALL_PASSED = pytest.StashKey[bool]()

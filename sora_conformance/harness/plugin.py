@@ -9,6 +9,7 @@ import pytest
 from ..catalogue import UnknownClause, load_catalogue
 from ..clients import ClientPool
 from .. import run_facts, scrub
+from ..markers import clauses_of
 from ..reporting import evidence
 from . import judging, leaks, scrubbing
 from .capture import CaptureServer
@@ -17,10 +18,10 @@ from .expectations import load_expectations
 from .exposure import startup_lines
 from .hub import CaptureHub, register
 from .options import add_options, option_values
-from .items import CHECKER, CONFIG, EXPECTATIONS, PROFILE, SCENARIO, clauses_of
+from .items import CHECKER, CONFIG, EXPECTATIONS, PROFILE, SCENARIO
 from .preflight import check_api, check_signaling
 from .profile import CAPABILITIES, TargetProfile, resolve_profile
-from .scenario import Scenario
+from .recipes import Sora
 from .secret import assertion_lines
 from .targets import Targets
 from .verdict import Checker, ClauseFailure, HarnessError
@@ -44,7 +45,7 @@ def pytest_configure(config: pytest.Config) -> None:
         for clause in harness.clauses:
             load_catalogue().get(clause)
         if harness.emulator_faults:
-            from sora_emulator.faults import UnknownFault, known
+            from sora_emulator.faults import UnknownFault, known  # the emulator loads only when a run embeds it
             try:
                 known(harness.emulator_faults)
             except UnknownFault as exc:
@@ -186,7 +187,7 @@ def client_pool(harness_config: HarnessConfig) -> Iterator[ClientPool]:
 # --- per test ------------------------------------------------------------------------------------------
 @pytest.fixture
 def sora(request: pytest.FixtureRequest, harness_config: HarnessConfig, target_profile: TargetProfile,
-         targets: Targets, capture: CaptureServer, client_pool: ClientPool) -> Iterator[Scenario]:
+         targets: Targets, capture: CaptureServer, client_pool: ClientPool) -> Iterator[Sora]:
     ids = clauses_of(request.node)
     capabilities = {load_catalogue().get(c).capability for c in ids}
     if "legacy_recording" in capabilities:
@@ -194,7 +195,7 @@ def sora(request: pytest.FixtureRequest, harness_config: HarnessConfig, target_p
     else:
         target = targets.for_cluster() if "cluster" in capabilities else targets.main()
     checker = Checker(strict=harness_config.strict)
-    scenario = Scenario(harness_config, target_profile, target, capture, client_pool, checker, evidence.attach_json,
+    scenario = Sora(harness_config, target_profile, target, capture, client_pool, checker, evidence.attach_json,
                         clauses=ids)
     request.node.stash[CHECKER] = checker
     request.node.stash[SCENARIO] = scenario
@@ -215,7 +216,7 @@ def sora(request: pytest.FixtureRequest, harness_config: HarnessConfig, target_p
     contract_violations(scenario, capture, checker)
 
 
-def contract_violations(scenario: Scenario, capture: CaptureServer, checker: Checker) -> None:
+def contract_violations(scenario: Sora, capture: CaptureServer, checker: Checker) -> None:
     """Every webhook of the test's channels was validated on arrival: must-level violations fail the test."""
     failures = []
     for channel in scenario.channels:

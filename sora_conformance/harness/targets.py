@@ -69,7 +69,7 @@ class Targets:
         return [t for t in (self._main, self._legacy, self._cluster) if t is not None]
 
     def _start_emulator(self, name: str, legacy: bool, nodes: int = 1) -> Target:
-        from sora_emulator import Emulator, EmulatorConfig, EmulatorStartError
+        from sora_emulator import Emulator, EmulatorConfig, EmulatorStartError  # aiortc, PyAV: loaded when used
 
         if self._tmp is None:
             self._tmp = Path(tempfile.mkdtemp(prefix="sora-conformance-"))
