@@ -166,7 +166,7 @@ def targets(harness_config: HarnessConfig, capture: CaptureServer, target_profil
     all_targets = Targets(harness_config, capture, target_profile)
     try:
         main = all_targets.main()
-        for url in main.node_api_urls:
+        for url in main.api_urls:
             check_api(url, dict(harness_config.api_headers), harness_config.timeout(10))
         check_signaling(main.signaling_urls, harness_config.timeout(10))
     except HarnessError as exc:

@@ -44,7 +44,7 @@ class Scenario:
         self.evidence = evidence
         self._exchanges: list[Exchange] = []
         self._nodes = [SoraApi(url, dict(config.api_headers), timeout=config.timeout(10),
-                               on_exchange=self._record_exchange) for url in target.node_api_urls]
+                               on_exchange=self._record_exchange) for url in target.api_urls]
         self._api = self._nodes[0]
         self.channels: list[str] = []
         self._started = Started(self._api, config.timeout(10))
