@@ -69,6 +69,16 @@ def apply_expectation(item: pytest.Item, report: pytest.TestReport, expectation:
     return Verdict.KNOWN_FAILURE  # the call already failed as expected
 
 
+def judges(report: pytest.TestReport, expected_to_fail: bool) -> bool:
+    """Does this phase carry a verdict? The call always; setup only when it stopped the test (a failure, or a
+    capability skip); teardown when its contract checks failed, or to settle a listed expectation."""
+    if report.when == "call":
+        return True
+    if report.when == "setup":
+        return report.failed or report.skipped
+    return report.failed or expected_to_fail
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> Iterator[None]:
     result: Any = yield
@@ -80,9 +90,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> 
     verdict, failed_clause, error = outcome(report, exc, checker)
     if isinstance(exc, HarnessError):
         report.longrepr = f"could not judge: {error}"  # one line: the reason, not the harness's traceback
-    judged_phase = report.when == "call" or (report.when == "setup" and (report.failed or report.skipped)) \
-        or (report.when == "teardown" and (report.failed or expectation is not None))
-    if judged_phase:
+    if judges(report, expectation is not None):
         if expectation is not None and report.when != "setup":
             verdict = apply_expectation(item, report, expectation, verdict, failed_clause)
         failure = f"[{exc.clause}] {exc.title}" if isinstance(exc, ClauseFailure) else None

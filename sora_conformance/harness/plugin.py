@@ -189,11 +189,7 @@ def client_pool(harness_config: HarnessConfig) -> Iterator[ClientPool]:
 def sora(request: pytest.FixtureRequest, harness_config: HarnessConfig, target_profile: TargetProfile,
          targets: Targets, capture: CaptureServer, client_pool: ClientPool) -> Iterator[Sora]:
     ids = clauses_of(request.node)
-    capabilities = {load_catalogue().get(c).capability for c in ids}
-    if "legacy_recording" in capabilities:
-        target = targets.for_legacy()
-    else:
-        target = targets.for_cluster() if "cluster" in capabilities else targets.main()
+    target = targets.for_capabilities({load_catalogue().get(c).capability for c in ids})
     checker = Checker(strict=harness_config.strict)
     scenario = Sora(harness_config, target_profile, target, capture, client_pool, checker, evidence.attach_json,
                         clauses=ids)

@@ -63,6 +63,13 @@ class Targets:
             self._cluster = self._start_emulator("embedded-cluster", legacy=False, nodes=3)
         return self._cluster
 
+    def for_capabilities(self, capabilities: set[str | None]) -> Target:
+        """Where a test needing these capabilities runs: legacy recording on the legacy twin, a cluster on the
+        cluster, anything else on the main target."""
+        if "legacy_recording" in capabilities:
+            return self.for_legacy()
+        return self.for_cluster() if "cluster" in capabilities else self.main()
+
     def started(self) -> list[Target]:
         return [t for t in (self._main, self._legacy, self._cluster) if t is not None]
 
