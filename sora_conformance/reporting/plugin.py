@@ -20,6 +20,7 @@ from .completeness import Completeness
 from .results import TestResult, clause_results, gate, verdict_for_clause
 
 SEVERITY = {"must": "critical", "should": "normal", "info": "minor"}
+COLLECTED = "sora_collected_clauses"  # a worker's first test report carries every collected test's clauses
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -37,6 +38,7 @@ class ConformanceReporter:
         self.expected_per_clause: dict[str, int] = {}
         self.announced: set[str] = set()
         self.completeness = Completeness()
+        self.collection_sent = False
 
     # --- gathering ------------------------------------------------------------------------------------
     def pytest_collection_finish(self, session: pytest.Session) -> None:
@@ -51,7 +53,20 @@ class ConformanceReporter:
     def pytest_xdist_node_collection_finished(self, node: Any, ids: list[str]) -> None:
         self.completeness.expect_ids(ids)  # the controller collects nothing itself under xdist
 
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[Any]) -> Iterator[None]:
+        """An xdist worker hands the controller what it collected, on its first test report: a report's own
+        attributes travel with it (never into junit.xml, unlike user_properties)."""
+        report: Any = yield
+        if hasattr(self.config, "workerinput") and not self.collection_sent:
+            setattr(report, COLLECTED, dict(self.completeness.expected))
+            self.collection_sent = True
+        return report
+
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        collected = getattr(report, COLLECTED, None)
+        if isinstance(collected, dict) and not hasattr(self.config, "workerinput"):
+            self.completeness.learn_clauses(collected)
         props = dict(report.user_properties)
         if not props and report.when != "call":
             return

@@ -82,6 +82,18 @@ def test_an_interrupted_run_is_incomplete_and_never_pass(pytester):
     assert "PASS" not in (pytester.path / "out" / "conformance-report.md").read_text().splitlines()[0]
 
 
+def test_an_interrupted_distributed_run_names_the_clauses_it_did_not_judge(pytester):
+    # under xdist the controller collects nothing itself: the workers tell it which clause each test judges
+    result = run(pytester, three_tests(first_passes=True), "-n", "2")
+    assert result.ret != 0
+    incomplete = run_report(pytester)["incomplete"]
+    assert incomplete["reason"] == "interrupted" and "test_suite.py::test_third_is_interrupted" in \
+        incomplete["tests_not_run"]
+    clause_of = {"test_first": "SESSION-NEW-ID", "test_second": "SESSION-ID-FORMAT",
+                 "test_third_is_interrupted": "REC-RESTART-NEW-ID"}
+    assert incomplete["clauses_not_judged"] == sorted(clause_of[n.split("::")[1]] for n in incomplete["tests_not_run"])
+
+
 def test_a_run_stopped_by_x_is_incomplete(pytester):
     result = run(pytester, three_tests(first_passes=False), "-x")
     assert result.ret != 0
