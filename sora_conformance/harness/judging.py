@@ -2,7 +2,8 @@
 
 The verdict travels on the test report's `user_properties` (xdist forwards them to the controller):
 `clauses`, `verdict`, `failed_clause` (the clause of the `ClauseFailure` that stopped the test), `error`
-(one line: why the test could not judge), `warnings`, `channel`, `session_ids`.
+(one line: why the test could not judge), `warnings`, `channel`, `session_ids`, and `notes` (harness notes that
+judge no clause, e.g. cleanup trouble).
 """
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from ..markers import clauses_of
 from ..scrub import scrub_text
 from ..verdicts import Verdict
 from .expectations import Expectation
-from .items import CHECKER, EXPECTATIONS, SCENARIO
+from .items import CHECKER, EXPECTATIONS, NOTES, SCENARIO
 from .verdict import Checker, ClauseFailure, HarnessError
 
 CALL_PASSED = pytest.StashKey[bool]()
@@ -102,3 +103,6 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> 
             report.user_properties.append(("session_ids", scenario.session_ids))
     if report.when == "teardown" and checker is not None:
         report.user_properties.append(("warnings", [w.as_dict() for w in checker.warnings]))
+    notes: list[str] = item.stash.get(NOTES, [])
+    if report.when == "teardown" and notes:
+        report.user_properties.append(("notes", notes))

@@ -17,7 +17,7 @@ from ..run_facts import PROFILE, TARGET, leaks_of_run
 from ..verdicts import worst
 from . import summary
 from .completeness import Completeness
-from .results import TestResult, clause_results, gate, verdict_for_clause
+from .results import TestResult, clause_results, gate, harness_notes, verdict_for_clause
 
 SEVERITY = {"must": "critical", "should": "normal", "info": "minor"}
 COLLECTED = "sora_collected_clauses"  # a worker's first test report carries every collected test's clauses
@@ -39,6 +39,7 @@ class ConformanceReporter:
         self.announced: set[str] = set()
         self.completeness = Completeness()
         self.collection_sent = False
+        self.notes: list[dict[str, str]] = []
 
     # --- gathering ------------------------------------------------------------------------------------
     def pytest_collection_finish(self, session: pytest.Session) -> None:
@@ -125,11 +126,13 @@ class ConformanceReporter:
         strict = bool(self.config.getoption("strict"))
         passed, reasons = gate(clauses, strict, leaks)
         incomplete = self.completeness.incomplete(int(exitstatus), session)
+        self.notes = harness_notes(list(self.tests.values()))
         verdict = "incomplete" if incomplete else "pass" if passed else "fail"
         if not self.config.getoption("no_conformance_report"):
             covered = {c.id for c in clauses}
             not_covered = [c.id for c in catalogue if c.id not in covered and "scenario" in c.coverage]
-            report = summary.build_report(self.meta(), clauses, not_covered, verdict, reasons, leaks, incomplete)
+            report = summary.build_report(self.meta(), clauses, not_covered, verdict, reasons, leaks, incomplete,
+                                          self.notes)
             report_dir.mkdir(parents=True, exist_ok=True)
             summary.write_json(report_dir / "conformance-report.json", report)
             (report_dir / "conformance-report.md").write_text(summary.render_markdown(report), encoding="utf-8")
@@ -144,6 +147,9 @@ class ConformanceReporter:
         terminalreporter.write_sep("=", f"sora recording conformance: {self.verdict.upper()}")
         for reason in self.reasons:
             terminalreporter.write_line(f"  {reason}")
+        if self.notes:
+            terminalreporter.write_line(f"  {len(self.notes)} harness notes (not verdicts), e.g. "
+                                        f"{self.notes[0]['nodeid']}: {self.notes[0]['note'][:200]}")
         if not self.config.getoption("no_conformance_report"):
             terminalreporter.write_line(f"  report: {Path(self.config.getoption('report_dir')) / 'conformance-report.md'}")
 

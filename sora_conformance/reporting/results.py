@@ -24,6 +24,7 @@ class TestResult:
     clauses: list[str] = field(default_factory=list)
     phases: list[Phase] = field(default_factory=list)
     warnings: list[dict[str, str]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # harness notes: what went wrong around it, judging no clause
     error: str | None = None  # why the test could not judge (verdict error), one line
     duration: float = 0.0
     outcome: str = "passed"
@@ -53,6 +54,7 @@ class TestResult:
         if props.get("verdict"):
             self.phases.append(Phase(when, props["verdict"], props.get("failed_clause")))
         self.warnings += props.get("warnings") or []
+        self.notes += props.get("notes") or []
         self.error = props.get("error") or self.error
         self.channel = props.get("channel") or self.channel
         self.session_ids = props.get("session_ids") or self.session_ids
@@ -62,7 +64,8 @@ class TestResult:
     def as_dict(self) -> dict[str, Any]:
         return {"nodeid": self.nodeid, "outcome": self.outcome, "verdict": self.verdict,
                 "duration_s": round(self.duration, 3), "warnings": self.warnings, "channel": self.channel,
-                "failed_clauses": self.failed_clauses, "error": self.error, "message": self.message}
+                "failed_clauses": self.failed_clauses, "error": self.error, "message": self.message,
+                "notes": self.notes}
 
 
 def verdict_for_clause(clause_id: str, test: TestResult) -> str:
@@ -142,3 +145,9 @@ def gate(clauses: list[ClauseResult], strict: bool, leaks: list[str]) -> tuple[b
             reasons.append(f"{c.id} ({c.level}) warns under --strict")
     reasons += [f"leak: {leak}" for leak in leaks]
     return not reasons, reasons
+
+
+def harness_notes(tests: list[TestResult]) -> list[dict[str, str]]:
+    """Every test's harness notes (cleanup trouble, contract rules no clause covers): reported apart from the
+    clauses, since they judge none."""
+    return [{"nodeid": t.nodeid, "note": n} for t in tests for n in t.notes]

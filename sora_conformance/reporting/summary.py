@@ -29,7 +29,8 @@ def could_not_judge(clauses: list[ClauseResult]) -> list[dict[str, str]]:
 
 
 def build_report(meta: dict[str, Any], clauses: list[ClauseResult], not_covered: list[str], verdict: str,
-                 reasons: list[str], leaks: list[str], incomplete: Incomplete | None = None) -> dict[str, Any]:
+                 reasons: list[str], leaks: list[str], incomplete: Incomplete | None = None,
+                 notes: list[dict[str, str]] | None = None) -> dict[str, Any]:
     errors = could_not_judge(clauses)
     broken = [c.id for c in clauses if c.verdict == Verdict.FAIL]
     # the one-line reasons and failure titles may quote the target, which may echo a secret it was sent
@@ -39,7 +40,8 @@ def build_report(meta: dict[str, Any], clauses: list[ClauseResult], not_covered:
                     "tests": len({t.nodeid for c in clauses for t in c.tests}),
                     "clauses_broken_by_target": len(broken), "tests_could_not_judge": len(errors)},
         "could_not_judge": errors,
-        "clauses": [c.as_dict() for c in clauses], "clauses_without_tests": not_covered, "leaks": leaks})
+        "clauses": [c.as_dict() for c in clauses], "clauses_without_tests": not_covered, "leaks": leaks,
+        "harness_notes": notes or []})
 
 
 def write_json(path: Path, report: dict[str, Any]) -> None:
@@ -83,6 +85,11 @@ def render_markdown(report: dict[str, Any]) -> str:
                 lines.append(f"  - {t['message'].splitlines()[0][:300]}")
             for w in t.get("warnings", [])[:5]:
                 lines.append(f"  - warning [{w.get('clause')}]: {w.get('message', '')[:300]}")
+    notes = report.get("harness_notes") or []
+    if notes:
+        lines += ["", "## Harness notes (not verdicts)", "",
+                  "What went wrong around the tests without judging any clause (e.g. cleanup):", ""]
+        lines += [f"- `{n['nodeid']}`: {n['note'][:300]}" for n in notes[:50]]
     if report.get("clauses_without_tests"):
         lines += ["", "Clauses with no scenario in this run: " + ", ".join(report["clauses_without_tests"])]
     return "\n".join(lines) + "\n"
