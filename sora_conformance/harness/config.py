@@ -81,7 +81,13 @@ def printed_target(config: HarnessConfig) -> dict[str, Any]:
         target = {"description": api_url, "api_url": api_url,
                   "signaling_urls": [without_credentials(u) for u in config.signaling_urls],
                   "api_headers": config.redacted_headers()}
-    return target | {"channel_prefix": config.run_prefix, "faults": list(config.emulator_faults)}
+    return target | {"channel_prefix": config.run_prefix, "faults": list(config.emulator_faults),
+                     "webhooks": webhook_base(config.webhook_host, config.webhook_port)}
+
+
+def webhook_base(host: str, port: int) -> str:
+    """Where the target's webhooks go, as given by --webhook-listen (the paths session / event / auth follow)."""
+    return f"http://{f'[{host}]' if ':' in host else host}:{port or '<a free port>'}/webhook/"
 
 
 def _url(value: str, schemes: tuple[str, ...], what: str) -> str:

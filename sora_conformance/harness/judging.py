@@ -2,7 +2,8 @@
 
 The verdict travels on the test report's `user_properties` (xdist forwards them to the controller):
 `clauses`, `verdict`, `failed_clause` (the clause of the `ClauseFailure` that stopped the test), `error`
-(one line: why the test could not judge), `warnings`, `channel`, `session_ids`, and `notes` (harness notes that
+(one line: why the test could not judge), `warnings`, `channel`, `session_ids`, `webhook_endpoints` (where its
+channels' webhooks came: a report can tell a webhook that never came in the whole run), and `notes` (harness notes that
 judge no clause, e.g. cleanup trouble).
 """
 from __future__ import annotations
@@ -101,6 +102,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> 
         if scenario is not None:
             report.user_properties.append(("channel", scenario.channels[0] if scenario.channels else None))
             report.user_properties.append(("session_ids", scenario.session_ids))
+            report.user_properties.append(("webhook_endpoints", sorted(
+                {str(w.endpoint) for channel in scenario.channels for w in scenario.webhooks(channel)})))
     if report.when == "teardown" and checker is not None:
         report.user_properties.append(("warnings", [w.as_dict() for w in checker.warnings]))
     notes: list[str] = item.stash.get(NOTES, [])

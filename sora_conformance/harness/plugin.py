@@ -13,7 +13,7 @@ from ..markers import clauses_of
 from ..reporting import evidence
 from . import judging, leaks, scrubbing
 from .capture import CaptureServer
-from .config import ConfigError, HarnessConfig, build_config, printed_target
+from .config import ConfigError, HarnessConfig, build_config, printed_target, webhook_base
 from .expectations import load_expectations
 from .exposure import startup_lines
 from .hub import CaptureHub, register
@@ -151,6 +151,8 @@ def capture(harness_config: HarnessConfig, pytestconfig: pytest.Config) -> Itera
         reason = exc.strerror or "address already in use or not available"
         pytest.exit(f"webhook capture server cannot listen on {harness_config.webhook_host}:"
                     f"{harness_config.webhook_port}: {reason}", returncode=2)
+    if not harness_config.webhook_port:  # the free port taken, for the reports' remedies
+        pytestconfig.stash[run_facts.TARGET]["webhooks"] = webhook_base(harness_config.webhook_host, server.port)
     if hub_url:
         try:
             register(hub_url, workerinput.get(HUB_TOKEN_KEY, ""), harness_config.run_prefix, server.url_for(""))

@@ -15,7 +15,9 @@ from ..catalogue import load_catalogue
 from ..markers import clauses_of
 from ..run_facts import PROFILE, TARGET, leaks_of_run
 from ..verdicts import worst
+from ..scrub import scrub
 from . import summary
+from .causes import repeated_causes
 from .completeness import Completeness
 from .results import TestResult, clause_results, gate, harness_notes, verdict_for_clause
 
@@ -40,6 +42,7 @@ class ConformanceReporter:
         self.completeness = Completeness()
         self.collection_sent = False
         self.notes: list[dict[str, str]] = []
+        self.causes: list[dict[str, Any]] = []
 
     # --- gathering ------------------------------------------------------------------------------------
     def pytest_collection_finish(self, session: pytest.Session) -> None:
@@ -127,12 +130,13 @@ class ConformanceReporter:
         passed, reasons = gate(clauses, strict, leaks)
         incomplete = self.completeness.incomplete(int(exitstatus), session)
         self.notes = harness_notes(list(self.tests.values()))
+        self.causes = self.repeated_causes()
         verdict = "incomplete" if incomplete else "pass" if passed else "fail"
         if not self.config.getoption("no_conformance_report"):
             covered = {c.id for c in clauses}
             not_covered = [c.id for c in catalogue if c.id not in covered and "scenario" in c.coverage]
             report = summary.build_report(self.meta(), clauses, not_covered, verdict, reasons, leaks, incomplete,
-                                          self.notes)
+                                          notes=self.notes, causes=self.causes)
             report_dir.mkdir(parents=True, exist_ok=True)
             summary.write_json(report_dir / "conformance-report.json", report)
             (report_dir / "conformance-report.md").write_text(summary.render_markdown(report), encoding="utf-8")
@@ -145,6 +149,8 @@ class ConformanceReporter:
         if not hasattr(self, "verdict"):
             return
         terminalreporter.write_sep("=", f"sora recording conformance: {self.verdict.upper()}")
+        for cause in self.causes:  # each said once, with its remedy; the gate's reasons below name it
+            terminalreporter.write_line(f"  {cause['remedy']} ({len(cause['tests'])} tests)")
         for reason in self.reasons:
             terminalreporter.write_line(f"  {reason}")
         if self.notes:
@@ -152,6 +158,12 @@ class ConformanceReporter:
                                         f"{self.notes[0]['nodeid']}: {self.notes[0]['note'][:200]}")
         if not self.config.getoption("no_conformance_report"):
             terminalreporter.write_line(f"  report: {Path(self.config.getoption('report_dir')) / 'conformance-report.md'}")
+
+    def repeated_causes(self) -> list[dict[str, Any]]:
+        tests = list(self.tests.values())
+        seen = {endpoint for t in tests for endpoint in t.webhook_endpoints}
+        target = self.config.stash.get(TARGET, {})
+        return scrub(repeated_causes([(t.nodeid, t.why_stopped) for t in tests], seen, target))
 
     def meta(self) -> dict[str, Any]:
         target = self.config.stash.get(TARGET, {"description": "embedded emulator"})

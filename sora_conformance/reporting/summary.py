@@ -29,8 +29,9 @@ def could_not_judge(clauses: list[ClauseResult]) -> list[dict[str, str]]:
 
 
 def build_report(meta: dict[str, Any], clauses: list[ClauseResult], not_covered: list[str], verdict: str,
-                 reasons: list[str], leaks: list[str], incomplete: Incomplete | None = None,
-                 notes: list[dict[str, str]] | None = None) -> dict[str, Any]:
+                 reasons: list[str], leaks: list[str], incomplete: Incomplete | None = None, *,
+                 notes: list[dict[str, str]] | None = None,
+                 causes: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     errors = could_not_judge(clauses)
     broken = [c.id for c in clauses if c.verdict == Verdict.FAIL]
     # the one-line reasons and failure titles may quote the target, which may echo a secret it was sent
@@ -39,7 +40,7 @@ def build_report(meta: dict[str, Any], clauses: list[ClauseResult], not_covered:
         "summary": {"clauses": len(clauses), **summary_counts(clauses),
                     "tests": len({t.nodeid for c in clauses for t in c.tests}),
                     "clauses_broken_by_target": len(broken), "tests_could_not_judge": len(errors)},
-        "could_not_judge": errors,
+        "causes": causes or [], "could_not_judge": errors,
         "clauses": [c.as_dict() for c in clauses], "clauses_without_tests": not_covered, "leaks": leaks,
         "harness_notes": notes or []})
 
@@ -62,13 +63,18 @@ def render_markdown(report: dict[str, Any]) -> str:
              f"- Profile: {report.get('profile', {}).get('name', '?')}",
              f"- Suite: {report['suite']['name']} {report['suite']['version']}",
              f"- Run: {report.get('started')} → {report.get('finished')}", ""]
+    for cause in report.get("causes", []):
+        lines.append(f"**{cause['remedy']}** ({len(cause['tests'])} tests):")
+        lines += [f"- `{n}`" for n in cause["tests"][:50]] + [""]
     counts = report["summary"]
     lines.append("Clauses: " + ", ".join(f"{counts[k]} {k}" for k in ICON if counts.get(k)) +
                  f" ({counts['tests']} tests)")
     lines.append(f"The target broke {counts.get('clauses_broken_by_target', 0)} clauses; "
                  f"{counts.get('tests_could_not_judge', 0)} tests could not judge (harness or reachability).")
+    explained = {n for cause in report.get("causes", []) for n in cause["tests"]}
     for error in report.get("could_not_judge", []):
-        lines.append(f"- could not judge `{error['nodeid']}`: {error['reason']}")
+        if error["nodeid"] not in explained:  # said once above, with its remedy
+            lines.append(f"- could not judge `{error['nodeid']}`: {error['reason']}")
     if report["gate_reasons"]:
         lines += ["", "Why the gate failed:", *[f"- {r}" for r in report["gate_reasons"]]]
     lines += ["", "| Clause | Level | Evidence | Verdict | Tests | Statement |", "|---|---|---|---|---|---|"]
