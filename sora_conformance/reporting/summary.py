@@ -85,9 +85,12 @@ def render_markdown(report: dict[str, Any]) -> str:
     problems = [(c["id"], t) for c in report["clauses"] for t in c["tests"] if t["verdict"] not in ("pass",)]
     if problems:
         lines += ["", "## Details", ""]
+        cause_of = {n: cause["cause"] for cause in report.get("causes", []) for n in cause["tests"]}
         for clause, t in problems:
             lines.append(f"- **{clause}** `{t['nodeid']}`: {t['verdict']}")
-            if t.get("message"):
+            if t["nodeid"] in cause_of:
+                lines.append(f"  - {cause_of[t['nodeid']]} (said once above, with what to check)")
+            elif t.get("message"):
                 lines.append(f"  - {t['message'].splitlines()[0][:300]}")
             for w in t.get("warnings", [])[:5]:
                 lines.append(f"  - warning [{w.get('clause')}]: {w.get('message', '')[:300]}")

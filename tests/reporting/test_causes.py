@@ -15,7 +15,7 @@ META = {"suite": {"name": "s", "version": "0"}, "target": TARGET}
 
 def stopped(nodeid: str, clause: str, verdict: str, why: str, endpoints: tuple[str, ...] = ()) -> TestResult:
     test = TestResult(nodeid, [clause], [Phase("call", verdict, clause if verdict == "fail" else None)])
-    test.error, test.message = (why, None) if verdict == "error" else (None, why)
+    test.error, test.message = (why if verdict == "error" else None), why  # a report's message: its last line
     test.webhook_endpoints = list(endpoints)
     return test
 
