@@ -43,20 +43,10 @@ def pytest_configure(config: pytest.Config) -> None:
         harness = build_config(option_values(config))
         config.stash[PROFILE] = resolve_profile(harness)
         config.stash[EXPECTATIONS] = load_expectations(harness.expectations_path)
-        for clause in harness.clauses:
-            load_catalogue().get(clause)
-        if harness.emulator_faults:
-            from sora_emulator.faults import UnknownFault, known  # the emulator loads only when a run embeds it
-            try:
-                known(harness.emulator_faults)
-            except UnknownFault as exc:
-                raise ConfigError(str(exc)) from None
+        _check_names(harness)
     except (ConfigError, UnknownClause) as exc:
         raise pytest.UsageError(str(exc)) from None
-    for _, value in harness.api_headers:
-        scrub.register(value)
-    if harness.secret_key:
-        scrub.register(harness.secret_key)  # and the JWTs made with it: `scrub` knows a JWT when it sees one
+    _register_secrets(harness)
     config.stash[CONFIG] = harness
     config.stash[run_facts.TARGET] = printed_target(harness)
     config.stash[run_facts.PROFILE] = dict(config.stash[PROFILE].__dict__)
@@ -64,14 +54,37 @@ def pytest_configure(config: pytest.Config) -> None:
     config.pluginmanager.register(leaks, "sora-conformance-leaks")
     config.pluginmanager.register(scrubbing, "sora-conformance-scrubbing")
     if _distributing(config) and harness.webhook_port != 0:
-        # Workers cannot all bind the one address the target posts to: the controller owns it.
+        config.stash[HUB] = _start_hub(harness)
+
+
+def _check_names(harness: HarnessConfig) -> None:
+    """Every --clause is in the catalogue and every --emulator-fault is a known fault (else a usage error)."""
+    for clause in harness.clauses:
+        load_catalogue().get(clause)
+    if harness.emulator_faults:
+        from sora_emulator.faults import UnknownFault, known  # the emulator loads only when a run embeds it
         try:
-            config.stash[HUB] = CaptureHub(harness.webhook_host, harness.webhook_port, harness.forward_webhooks,
-                                           harness.allow_foreign_channels, harness.webhook_max_body,
-                                           harness.webhook_max_connections).start()
-        except OSError:
-            pytest.exit(f"webhook capture hub cannot listen on {harness.webhook_host}:{harness.webhook_port}: "
-                        "address already in use or not available", returncode=2)
+            known(harness.emulator_faults)
+        except UnknownFault as exc:
+            raise ConfigError(str(exc)) from None
+
+
+def _register_secrets(harness: HarnessConfig) -> None:
+    for _, value in harness.api_headers:
+        scrub.register(value)
+    if harness.secret_key:
+        scrub.register(harness.secret_key)  # and the JWTs made with it: `scrub` knows a JWT when it sees one
+
+
+def _start_hub(harness: HarnessConfig) -> CaptureHub:
+    """Workers cannot all bind the one address the target posts to: the controller owns it."""
+    try:
+        return CaptureHub(harness.webhook_host, harness.webhook_port, harness.forward_webhooks,
+                          harness.allow_foreign_channels, harness.webhook_max_body,
+                          harness.webhook_max_connections).start()
+    except OSError:
+        pytest.exit(f"webhook capture hub cannot listen on {harness.webhook_host}:{harness.webhook_port}: "
+                    "address already in use or not available", returncode=2)
 
 
 def _distributing(config: pytest.Config) -> bool:
