@@ -57,15 +57,18 @@ def cause_of(text: str | None, seen: set[str] | None = None) -> Cause | None:
 
 def repeated_causes(stopped: Iterable[tuple[str, str | None]], seen: set[str],
                     target: dict[str, Any]) -> list[dict[str, Any]]:
-    """Each known cause that stopped a test, once: its name, its remedy with the run's addresses, and the tests.
+    """Each known cause that stopped a test, once: its name, its remedy with the run's addresses, one test's own
+    line as an example, and the tests.
     `stopped`: (test, what stopped it); `seen`: the endpoints any webhook of the run came on."""
     found: dict[Cause, list[str]] = {}
+    example: dict[Cause, str] = {}  # the first test's own line, said once too: the detail behind the remedy
     for nodeid, why in stopped:
         cause = cause_of(why, seen)
         if cause is not None:
             found.setdefault(cause, []).append(nodeid)
-    return [{"cause": cause.name, "remedy": cause.remedy.format(**addresses(target)), "tests": nodeids}
-            for cause, nodeids in found.items()]
+            example.setdefault(cause, str(why)[:300])
+    return [{"cause": cause.name, "remedy": cause.remedy.format(**addresses(target)), "example": example[cause],
+             "tests": nodeids} for cause, nodeids in found.items()]
 
 
 def addresses(target: dict[str, Any]) -> dict[str, str]:

@@ -64,7 +64,7 @@ def render_markdown(report: dict[str, Any]) -> str:
              f"- Suite: {report['suite']['name']} {report['suite']['version']}",
              f"- Run: {report.get('started')} → {report.get('finished')}", ""]
     for cause in report.get("causes", []):
-        lines.append(f"**{cause['remedy']}** ({len(cause['tests'])} tests):")
+        lines.append(f"**{cause['remedy']}** ({len(cause['tests'])} tests; the first said: {cause['example']}):")
         lines += [f"- `{n}`" for n in cause["tests"][:50]] + [""]
     counts = report["summary"]
     lines.append("Clauses: " + ", ".join(f"{counts[k]} {k}" for k in ICON if counts.get(k)) +

@@ -38,7 +38,7 @@ def test_an_unreachable_auth_webhook_is_said_once_with_its_remedy_and_its_tests(
     report = build_report(META, clauses, [], "fail", reasons, [], causes=causes)
     assert report["causes"] == causes and report["summary"]["tests_could_not_judge"] == 24
     markdown = render_markdown(report)
-    assert markdown.count(causes[0]["remedy"]) == 1 and "wsreason=AUTH-WEBHOOK-ERROR" not in markdown
+    assert markdown.count(causes[0]["remedy"]) == 1 and markdown.count("wsreason=AUTH-WEBHOOK-ERROR") == 1
     assert all(f"`suites/t.py::test_{n}`" in markdown for n in range(24))
 
 
