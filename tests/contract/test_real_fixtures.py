@@ -5,7 +5,7 @@ import pytest
 
 from sora_conformance.cli import main
 from sora_conformance.contract.files import validate_file, validate_jsonl
-from sora_conformance.contract.paths import fixtures_dir
+from sora_conformance.paths import fixtures_dir
 from sora_conformance.contract.validator import validate
 
 REAL = fixtures_dir() / "real"
