@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 from sora_conformance.contract.files import validate_jsonl
-from sora_conformance.contract.paths import fixtures_dir
+from sora_conformance.paths import fixtures_dir
 from sora_conformance.contract.validator import _py_validator, validate
 
 LINES = 100_000

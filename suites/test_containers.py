@@ -16,7 +16,7 @@ def test_webm_archives_are_finalised_in_the_shape_sora_writes(sora, layout):
     audio_only = sora.join(rec, video=False)
     sora.record_for(RECORD)
     sora.stop_and_report(rec)
-    files = sora.archive_containers(rec)
+    files = sora.files.containers(rec)
     for client in (rec.client, audio_only):
         mine = [name for name in files if client.connection_id in name]
         sora.check(bool(mine), f"connection {client.connection_id} has no media file", "its archive media files",
@@ -30,7 +30,7 @@ def test_mp4_archives_are_finalised_in_the_shape_shiguredos_readers_take(sora, l
     rec = sora.recording(format="mp4", **layout)
     sora.record_for(RECORD)
     sora.stop_and_report(rec)
-    files = sora.archive_containers(rec)
+    files = sora.files.containers(rec)
     sora.check(any(rec.client.connection_id in name for name in files), "the connection has no media file",
                "its archive media files", sorted(files))
     sora.check_containers(files, "mp4", "FILE-FINALISED", "FILE-MP4-SHAPE")

@@ -28,7 +28,7 @@ def test_webhooks_carry_no_expired_at_when_unset(sora, kind):
 @pytest.mark.needs("archive_dir")
 def test_report_file_carries_no_expire_time_when_unset(sora):
     rec = sora.finished_recording()
-    report = sora.report_file(rec)
+    report = sora.files.report(rec)
     sora.check_absent(report, "expire_time", "the report file")
     sora.check_absent(report, "expired_at", "the report file", clause="EXPIRED-AT-ABSENT-WHEN-UNSET")
 

@@ -19,9 +19,9 @@ def test_leaving_connection_is_finalised_while_the_recording_goes_on(sora):
 def test_leaving_connection_has_its_files_before_the_recording_stops(sora):
     rec = sora.recording()
     leaver = sora.join_and_leave(rec)
-    names = sora.recording_files(rec)
+    names = sora.files.names(rec)
     wanted = f"archive-{leaver.connection_id}.json"
     sora.check(wanted in names, "the leaving connection's archive is not complete yet", wanted, names)
-    mine_files = sora.archive_files(rec)
+    mine_files = sora.files.archives(rec)
     sora.check(f"archive-{rec.client.connection_id}.json" not in mine_files,
                "the connection that stayed was finalised too", "only the leaver's archive so far", sorted(mine_files))

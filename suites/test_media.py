@@ -30,7 +30,7 @@ def test_each_archive_holds_its_own_connections_media(sora, fmt):
     sora.stop_and_report(rec)
     senders = (rec.client, other)
     for client in senders:
-        for f in sora.archive_media(rec, client):
+        for f in sora.files.media(rec, client):
             media, stated = f.content, f.interval()
             # should-level checks first: they warn and go on, so the must-level ones below are still judged
             sora.check(stated is not None and abs(media.span - stated.seconds) <= DURATION_TOLERANCE + stated.resolution,
@@ -68,7 +68,7 @@ def test_late_joiner_is_recorded_only_for_its_own_interval(sora):
     left = time.monotonic()
     sora.record_for(PAD)
     sora.stop_and_report(rec)
-    files = sora.archive_media(rec, late)
+    files = sora.files.media(rec, late)
     span = sum(f.content.span for f in files)
     inner, outer = leaving - joined, left - before_join  # the archive covers at least inner, at most outer
     sora.check(inner - DURATION_TOLERANCE <= span <= outer + DURATION_TOLERANCE,
@@ -82,7 +82,7 @@ def test_split_archives_follow_each_other_without_gaps(sora, fmt):
     rec = sora.recording(split_only=True, split_duration=1, **fmt)
     sora.record_for(1.4)
     sora.stop_and_report(rec)
-    pieces = sora.archive_media(rec, rec.client)
+    pieces = sora.files.media(rec, rec.client)
     sora.check(len(pieces) >= 2, f"{len(pieces)} split piece(s) for 1.4 s at split_duration 1", "at least 2 pieces",
                [p.name for p in pieces])
     rules = validate_archive_dir(sora.recording_dir(rec))  # the JSON offsets: each piece starts at the previous stop
@@ -111,7 +111,7 @@ def test_blocked_connections_media_is_in_no_archive(sora):
     rec, blocked = sora.recording_with_blocked()
     sora.record_for(RECORD)
     sora.stop_and_report(rec)
-    files = sora.archive_media(rec, rec.client)
+    files = sora.files.media(rec, rec.client)
     frames = sum(len(f.content.colours) for f in files)
     sora.check(frames > 0, "the recorded connection's archive has no video frame to look in", "decoded frames",
                [f.content.summary() for f in files])

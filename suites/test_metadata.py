@@ -44,12 +44,12 @@ def test_recording_webhook_never_carries_metadata(sora, kind):
 @pytest.mark.clause("FILE-REPORT-RECORDING-METADATA")
 def test_report_file_carries_recording_metadata(sora):
     rec = sora.finished_recording(metadata=METADATA)
-    report = sora.report_file(rec)
+    report = sora.files.report(rec)
     sora.check_value(report, "recording_metadata", METADATA, "the report file does not carry recording_metadata")
 
 
 @pytest.mark.clause("FILE-REPORT-NO-METADATA")
 def test_report_file_never_carries_metadata(sora):
     rec = sora.finished_recording(metadata=METADATA)
-    report = sora.report_file(rec)
+    report = sora.files.report(rec)
     sora.check_absent(report, "metadata", "the report file")

@@ -10,12 +10,12 @@ def test_format_mp4_writes_mp4_archives(sora):
     rec = sora.recording(format="mp4")
     sora.stop_and_report(rec)
     cid = rec.client.connection_id
-    names = sora.recording_files(rec)
+    names = sora.files.names(rec)
     sora.check(f"archive-{cid}.mp4" in names, "no .mp4 archive was written", f"archive-{cid}.mp4", names)
-    container = sora.media_container(rec, f"archive-{cid}.mp4")
+    container = sora.files.container(rec, f"archive-{cid}.mp4")
     sora.check(MP4_CONTAINER in container.split(","), "the .mp4 archive is not an MP4 container", "an MP4 container",
                container or "not readable as media")
-    described = sora.archive_files(rec).get(f"archive-{cid}.json", {})
+    described = sora.files.archives(rec).get(f"archive-{cid}.json", {})
     sora.check(described.get("format") == "mp4", "the archive JSON does not say format mp4", "format mp4",
                described.get("format"))
 
@@ -37,7 +37,7 @@ def test_without_format_archives_are_webm(sora):
     rec = sora.recording()
     sora.stop_and_report(rec)
     cid = rec.client.connection_id
-    container = sora.media_container(rec, f"archive-{cid}.webm")
+    container = sora.files.container(rec, f"archive-{cid}.webm")
     sora.check("webm" in container.split(","), "the default archive is not WebM", "a WebM container",
                container or "not readable as media")
 
@@ -48,7 +48,7 @@ def test_dual_output_writes_single_and_split_files(sora):
     rec = sora.recording(split_duration=1)
     sora.stop_and_report(rec)
     cid = rec.client.connection_id
-    names = sora.recording_files(rec)
+    names = sora.files.names(rec)
     wanted = [f"archive-{cid}.json", f"split-archive-{cid}_0001.json", f"split-archive-end-{cid}.json"]
     missing = [name for name in wanted if name not in names]
     sora.check(not missing, "dual output did not write both kinds of file", wanted, names)

@@ -28,7 +28,7 @@ def test_start_recording_without_session_writes_no_files(sora):
     sora.call(START, {"channel_id": channel})
     sora.call("Sora_20231220.StopRecording", {"channel_id": channel})  # whatever did start ends and writes now
     sora.nothing("recording.report", channel, within=0.5)
-    written = sora.reports_for_channel(channel, since)
+    written = sora.files.reports_for_channel(channel, since)
     sora.check(not written, "a recording was written for a channel without a session", "no report in archive_dir",
                [p.name for p in written])
 
@@ -98,7 +98,7 @@ def test_session_created_recording_options_behave_like_start_recording(sora):
 def test_session_created_split_only_writes_only_split_files(sora):
     rec = sora.recording(via="session.created", split_only=True, split_duration=1)
     sora.stop_and_report(rec)
-    names = sora.recording_files(rec)
+    names = sora.files.names(rec)
     cid = rec.client.connection_id
     sora.check(f"split-archive-end-{cid}.json" in names and f"archive-{cid}.json" not in names,
                "recording_split_only from session.created did not give split-only output",

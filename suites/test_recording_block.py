@@ -30,7 +30,7 @@ def test_blocked_connection_gets_no_archive_webhooks(sora):
 def test_blocked_connection_leaves_no_files(sora):
     rec, blocked = sora.recording_with_blocked()
     sora.stop_and_report(rec)
-    names = sora.recording_files(rec)
+    names = sora.files.names(rec)
     files = [n for n in names if blocked.connection_id in n]
     sora.check(not files, "files were written for the blocked connection", "none", files)
     recorded = [n for n in names if rec.client.connection_id in n]

@@ -38,7 +38,7 @@ def test_split_only_recording_at_creation_accepts_expire_time(sora):
 @pytest.mark.clause("OUT-SPLIT-ONLY")
 def test_split_only_writes_only_split_files(sora):
     rec = sora.finished_recording(split_only=True, split_duration=1)
-    names = sora.recording_files(rec)
+    names = sora.files.names(rec)
     cid = rec.client.connection_id
     sora.check(f"split-archive-{cid}_0001.json" in names, "no split file was written",
                f"split-archive-{cid}_0001.json", names)

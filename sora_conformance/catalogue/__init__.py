@@ -10,11 +10,10 @@ from pathlib import Path
 import jsonschema
 import yaml
 
-from ..contract.paths import schemas_dir
+from ..paths import schemas_dir
 
 CATALOGUE_FILE = Path(__file__).with_name("clauses.yaml")
 SEED_URL = "https://sora-doc.shiguredo.jp/LEGACY_RECORDING_TO_RECORDING"
-LEVELS = ("must", "should", "info")
 
 
 class UnknownClause(KeyError):

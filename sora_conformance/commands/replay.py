@@ -18,7 +18,7 @@ from typing import Any
 import requests
 
 from ..contract.generate import TYPES
-from ..contract.paths import fixtures_dir
+from ..paths import fixtures_dir
 from ..replay.receiver import UsageError, check_timeout, check_url
 from . import replay_generated
 

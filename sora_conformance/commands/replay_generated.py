@@ -10,7 +10,7 @@ import json
 import sys
 
 from ..contract.generate import RECORDING, TYPES, negatives
-from ..contract.paths import fixtures_dir
+from ..paths import fixtures_dir
 from ..replay.allure import write_allure
 from ..replay.hunt import GeneratedInvalid, hunt
 from ..replay.receiver import Receiver, UsageError

@@ -9,7 +9,7 @@ from collections import defaultdict
 from pathlib import Path
 from types import FrameType
 
-from ..contract.paths import REPO_ROOT
+from ..paths import REPO_ROOT
 
 HELP = "run the conformance suite (embedded emulator unless a target is given) and write reports/"
 

@@ -10,7 +10,7 @@ from typing import Any
 import jsonschema_rs
 from referencing import Registry, Resource
 
-from .paths import schemas_dir
+from ..paths import schemas_dir
 
 SUFFIX = ".schema.json"
 NAME_PREFIX = {"webhooks": "", "files": "file.", "api": "api."}  # folder -> name prefix

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import re
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,7 @@ class ConfigError(ValueError):
 
 @dataclass(frozen=True)
 class HarnessConfig:
-    api_url: str | None  # None: start the embedded emulator
+    api_urls: tuple[str, ...]  # every node's API URL (TEST_API_URL comma-separated), the main one first; none: embedded
     signaling_urls: tuple[str, ...]
     channel_prefix: str
     run_id: str
@@ -44,11 +45,10 @@ class HarnessConfig:
     allow_foreign_channels: bool = False  # answer other channels' auth webhooks "allowed" (default: denied)
     webhook_max_body: int = DEFAULT_MAX_BODY
     webhook_max_connections: int = DEFAULT_MAX_CONNECTIONS
-    api_urls: tuple[str, ...] = ()  # every node's API URL of a cluster (TEST_API_URL comma-separated); [0] is api_url
 
     @property
     def embedded(self) -> bool:
-        return self.api_url is None
+        return not self.api_urls
 
     @property
     def run_prefix(self) -> str:
@@ -77,11 +77,17 @@ def printed_target(config: HarnessConfig) -> dict[str, Any]:
     """The target as reports print it: URLs without credentials, header values redacted."""
     target: dict[str, Any] = {"description": "embedded emulator"}
     if not config.embedded:
-        api_url = without_credentials(config.api_url or "")
+        api_url = without_credentials(config.api_urls[0])
         target = {"description": api_url, "api_url": api_url,
                   "signaling_urls": [without_credentials(u) for u in config.signaling_urls],
                   "api_headers": config.redacted_headers()}
-    return target | {"channel_prefix": config.run_prefix, "faults": list(config.emulator_faults)}
+    return target | {"channel_prefix": config.run_prefix, "faults": list(config.emulator_faults),
+                     "webhooks": webhook_base(config.webhook_host, config.webhook_port)}
+
+
+def webhook_base(host: str, port: int) -> str:
+    """Where the target's webhooks go, as given by --webhook-listen (the paths session / event / auth follow)."""
+    return f"http://{f'[{host}]' if ':' in host else host}:{port or '<a free port>'}/webhook/"
 
 
 def _url(value: str, schemes: tuple[str, ...], what: str) -> str:
@@ -139,51 +145,94 @@ def _path(value: str | None, what: str, must_exist: bool = True) -> Path | None:
     return path
 
 
-def build_config(options: dict[str, Any], env: dict[str, str] | None = None) -> HarnessConfig:
-    """`options` are the pytest option values by dest name; `env` defaults to os.environ."""
-    env = dict(os.environ) if env is None else env
-    api_given = options.get("sora_api_url") or env.get("TEST_API_URL") or ""
-    api_urls = tuple(u.strip() for u in api_given.split(",") if u.strip())  # several: one per cluster node
-    api_url = api_urls[0] if api_urls else None
-    signaling = options.get("sora_signaling_url") or env.get("TEST_SIGNALING_URLS") or env.get("TEST_SIGNALING_URL")
-    urls = tuple(u.strip() for u in (signaling or "").split(",") if u.strip())
-    if api_url:
-        for u in api_urls:
-            _url(u, ("http", "https"), "--sora-api-url / TEST_API_URL")
-        if not urls:
-            raise ConfigError("--sora-signaling-url / TEST_SIGNALING_URLS is required with a target API URL")
-    elif urls:
-        raise ConfigError("--sora-api-url / TEST_API_URL is required with a target signaling URL")
-    for u in urls:
-        _url(u, ("ws", "wss"), "--sora-signaling-url / TEST_SIGNALING_URLS")
-    prefix = options.get("channel_prefix") or env.get("TEST_CHANNEL_ID_PREFIX") or "conformance"
-    if not re.fullmatch(r"[A-Za-z0-9_.:@-]{1,100}", prefix):
-        raise ConfigError(f"channel prefix {prefix!r} must be 1-100 of A-Z a-z 0-9 _ . : @ -")
-    host, port = _listen(options.get("webhook_listen") or "127.0.0.1:0")
-    multiplier = options.get("timeout_multiplier")
-    multiplier = 1.0 if multiplier is None else multiplier
+@dataclass(frozen=True)
+class Given:
+    """What the run was given: option values by dest name, then the environment as their fallback."""
+
+    options: dict[str, Any]
+    env: dict[str, str]
+
+    def first(self, option: str, *env_names: str) -> Any:
+        """The option's value when given, else the first environment variable set, else None."""
+        value = self.options.get(option)
+        if value not in (None, "", [], ()):
+            return value
+        return next((self.env[name] for name in env_names if self.env.get(name)), None)
+
+
+def _urls(value: str | None, schemes: tuple[str, ...], what: str) -> tuple[str, ...]:
+    return tuple(_url(u.strip(), schemes, what) for u in (value or "").split(",") if u.strip())
+
+
+def _prefix(value: str) -> str:
+    if not re.fullmatch(r"[A-Za-z0-9_.:@-]{1,100}", value):
+        raise ConfigError(f"channel prefix {value!r} must be 1-100 of A-Z a-z 0-9 _ . : @ -")
+    return value
+
+
+def _multiplier(value: float | None) -> float:
+    multiplier = 1.0 if value is None else float(value)
     if not 0 < multiplier <= 100:
         raise ConfigError("--timeout-multiplier must be > 0 and <= 100")
-    forward = options.get("forward_webhooks") or None
-    if forward:
-        _url(forward, ("http", "https"), "--forward-webhooks")
-    faults = tuple(options.get("emulator_fault") or ())
-    if faults and api_url:
-        raise ConfigError("--emulator-fault applies to the embedded emulator only")
-    interval = options.get("emulator_session_updated_interval")
-    if interval is not None and (api_url or not 0 <= interval <= 3600):
-        raise ConfigError("--emulator-session-updated-interval applies to the embedded emulator only, "
-                          "from 0 (none) to 3600 seconds")
-    return HarnessConfig(
-        api_url=api_url, signaling_urls=urls, channel_prefix=prefix,
-        run_id=options.get("run_id") or uuid.uuid4().hex[:8], webhook_host=host, webhook_port=port,
-        archive_dir=_path(options.get("archive_dir"), "--archive-dir"),
-        profile_path=_path(options.get("target_profile"), "--target-profile"),
-        timeout_multiplier=float(multiplier), strict=bool(options.get("strict")),
-        expectations_path=_path(options.get("expectations"), "--expectations"),
-        forward_webhooks=forward, api_headers=tuple(_header(h) for h in options.get("api_header") or ()),
-        secret_key=Secret(env["TEST_SECRET_KEY"]) if env.get("TEST_SECRET_KEY") else None, emulator_faults=faults,
-        clauses=tuple(options.get("clause") or ()), allow_foreign_channels=bool(options.get("allow_foreign_channels")),
-        webhook_max_body=_size(options.get("webhook_max_body")), emulator_session_updated_interval=interval,
-        webhook_max_connections=_connections(options.get("webhook_max_connections")),
-        api_urls=api_urls)
+    return multiplier
+
+
+def _forward(value: str | None) -> str | None:
+    return _url(value, ("http", "https"), "--forward-webhooks") if value else None
+
+
+def _interval(value: float | None) -> float | None:
+    if value is not None and not 0 <= value <= 3600:
+        raise ConfigError("--emulator-session-updated-interval must be from 0 (none) to 3600 seconds")
+    return value
+
+
+# One row per HarnessConfig field (or fields): where its value comes from and how it is checked.
+RULES: tuple[tuple[str | tuple[str, ...], Callable[[Given], Any]], ...] = (
+    ("api_urls", lambda g: _urls(g.first("sora_api_url", "TEST_API_URL"), ("http", "https"),
+                                 "--sora-api-url / TEST_API_URL")),
+    ("signaling_urls", lambda g: _urls(g.first("sora_signaling_url", "TEST_SIGNALING_URLS", "TEST_SIGNALING_URL"),
+                                       ("ws", "wss"), "--sora-signaling-url / TEST_SIGNALING_URLS")),
+    ("channel_prefix", lambda g: _prefix(g.first("channel_prefix", "TEST_CHANNEL_ID_PREFIX") or "conformance")),
+    ("run_id", lambda g: g.first("run_id") or uuid.uuid4().hex[:8]),
+    (("webhook_host", "webhook_port"), lambda g: _listen(g.first("webhook_listen") or "127.0.0.1:0")),
+    ("archive_dir", lambda g: _path(g.first("archive_dir"), "--archive-dir")),
+    ("profile_path", lambda g: _path(g.first("target_profile"), "--target-profile")),
+    ("timeout_multiplier", lambda g: _multiplier(g.options.get("timeout_multiplier"))),
+    ("strict", lambda g: bool(g.first("strict"))),
+    ("expectations_path", lambda g: _path(g.first("expectations"), "--expectations")),
+    ("forward_webhooks", lambda g: _forward(g.first("forward_webhooks"))),
+    ("api_headers", lambda g: tuple(_header(h) for h in g.first("api_header") or ())),
+    ("secret_key", lambda g: Secret(g.env["TEST_SECRET_KEY"]) if g.env.get("TEST_SECRET_KEY") else None),
+    ("emulator_faults", lambda g: tuple(g.first("emulator_fault") or ())),
+    ("clauses", lambda g: tuple(g.first("clause") or ())),
+    ("emulator_session_updated_interval", lambda g: _interval(g.first("emulator_session_updated_interval"))),
+    ("allow_foreign_channels", lambda g: bool(g.first("allow_foreign_channels"))),
+    ("webhook_max_body", lambda g: _size(g.first("webhook_max_body"))),
+    ("webhook_max_connections", lambda g: _connections(g.first("webhook_max_connections"))),
+)
+
+# Options that only make sense together, checked on the built config: (broken when, what to say).
+TOGETHER: tuple[tuple[Callable[[HarnessConfig], bool], str], ...] = (
+    (lambda c: bool(c.api_urls) and not c.signaling_urls,
+     "--sora-signaling-url / TEST_SIGNALING_URLS is required with a target API URL"),
+    (lambda c: bool(c.signaling_urls) and not c.api_urls,
+     "--sora-api-url / TEST_API_URL is required with a target signaling URL"),
+    (lambda c: bool(c.emulator_faults) and not c.embedded, "--emulator-fault applies to the embedded emulator only"),
+    (lambda c: c.emulator_session_updated_interval is not None and not c.embedded,
+     "--emulator-session-updated-interval applies to the embedded emulator only"),
+)
+
+
+def build_config(options: dict[str, Any], env: dict[str, str] | None = None) -> HarnessConfig:
+    """`options` are the pytest option values by dest name; `env` defaults to os.environ."""
+    given = Given(options, dict(os.environ) if env is None else env)
+    values: dict[str, Any] = {}
+    for names, read in RULES:
+        value = read(given)
+        values |= dict(zip(names, value, strict=True)) if isinstance(names, tuple) else {names: value}
+    config = HarnessConfig(**values)
+    for broken, message in TOGETHER:
+        if broken(config):
+            raise ConfigError(message)
+    return config

@@ -2,7 +2,9 @@
 
 The verdict travels on the test report's `user_properties` (xdist forwards them to the controller):
 `clauses`, `verdict`, `failed_clause` (the clause of the `ClauseFailure` that stopped the test), `error`
-(one line: why the test could not judge), `warnings`, `channel`, `session_ids`.
+(one line: why the test could not judge), `warnings`, `channel`, `session_ids`, `webhook_endpoints` (where its
+channels' webhooks came: a report can tell a webhook that never came in the whole run), and `notes` (harness notes that
+judge no clause, e.g. cleanup trouble).
 """
 from __future__ import annotations
 
@@ -12,10 +14,11 @@ from typing import Any
 import pytest
 
 from ..clients import ClientCrashed
+from ..markers import clauses_of
 from ..scrub import scrub_text
 from ..verdicts import Verdict
 from .expectations import Expectation
-from .items import CHECKER, EXPECTATIONS, SCENARIO, clauses_of
+from .items import CHECKER, EXPECTATIONS, NOTES, SCENARIO
 from .verdict import Checker, ClauseFailure, HarnessError
 
 CALL_PASSED = pytest.StashKey[bool]()
@@ -68,6 +71,16 @@ def apply_expectation(item: pytest.Item, report: pytest.TestReport, expectation:
     return Verdict.KNOWN_FAILURE  # the call already failed as expected
 
 
+def judges(report: pytest.TestReport, expected_to_fail: bool) -> bool:
+    """Does this phase carry a verdict? The call always; setup only when it stopped the test (a failure, or a
+    capability skip); teardown when its contract checks failed, or to settle a listed expectation."""
+    if report.when == "call":
+        return True
+    if report.when == "setup":
+        return report.failed or report.skipped
+    return report.failed or expected_to_fail
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> Iterator[None]:
     result: Any = yield
@@ -79,9 +92,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> 
     verdict, failed_clause, error = outcome(report, exc, checker)
     if isinstance(exc, HarnessError):
         report.longrepr = f"could not judge: {error}"  # one line: the reason, not the harness's traceback
-    judged_phase = report.when == "call" or (report.when == "setup" and (report.failed or report.skipped)) \
-        or (report.when == "teardown" and (report.failed or expectation is not None))
-    if judged_phase:
+    if judges(report, expectation is not None):
         if expectation is not None and report.when != "setup":
             verdict = apply_expectation(item, report, expectation, verdict, failed_clause)
         failure = f"[{exc.clause}] {exc.title}" if isinstance(exc, ClauseFailure) else None
@@ -91,5 +102,10 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> 
         if scenario is not None:
             report.user_properties.append(("channel", scenario.channels[0] if scenario.channels else None))
             report.user_properties.append(("session_ids", scenario.session_ids))
+            report.user_properties.append(("webhook_endpoints", sorted(
+                {str(w.endpoint) for channel in scenario.channels for w in scenario.webhooks(channel)})))
     if report.when == "teardown" and checker is not None:
         report.user_properties.append(("warnings", [w.as_dict() for w in checker.warnings]))
+    notes: list[str] = item.stash.get(NOTES, [])
+    if report.when == "teardown" and notes:
+        report.user_properties.append(("notes", notes))

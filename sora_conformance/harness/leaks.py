@@ -22,7 +22,7 @@ WORKER_KEY = "sora_conformance_leaks"
 def leak_check(targets: Targets, capture: CaptureServer, config: HarnessConfig, profile: TargetProfile) -> list[str]:
     leaks: list[str] = []
     for target in targets.started():
-        api = SoraApi(target.api_url, dict(config.api_headers), timeout=config.timeout(10))
+        api = SoraApi(target.api_urls[0], dict(config.api_headers), timeout=config.timeout(10))
         try:
             sessions = api.list_sessions()
         except Exception as exc:  # a leak check that cannot look is reported, never passed over

@@ -9,21 +9,23 @@ import pytest
 from ..catalogue import UnknownClause, load_catalogue
 from ..clients import ClientPool
 from .. import run_facts, scrub
+from ..markers import clauses_of
 from ..reporting import evidence
 from . import judging, leaks, scrubbing
 from .capture import CaptureServer
-from .config import ConfigError, HarnessConfig, build_config, printed_target
+from .config import ConfigError, HarnessConfig, build_config, printed_target, webhook_base
 from .expectations import load_expectations
 from .exposure import startup_lines
 from .hub import CaptureHub, register
 from .options import add_options, option_values
-from .items import CHECKER, CONFIG, EXPECTATIONS, PROFILE, SCENARIO, clauses_of
+from .items import CHECKER, CONFIG, EXPECTATIONS, PROFILE, SCENARIO, note
 from .preflight import check_api, check_signaling
 from .profile import CAPABILITIES, TargetProfile, resolve_profile
-from .scenario import Scenario
+from .recipes import Sora
 from .secret import assertion_lines
 from .targets import Targets
-from .verdict import Checker, ClauseFailure, HarnessError
+from .verdict import Checker, HarnessError
+from .webhook_contract import check_webhooks
 
 HUB = pytest.StashKey[CaptureHub]()
 HUB_KEY = "sora_capture_hub"
@@ -41,20 +43,10 @@ def pytest_configure(config: pytest.Config) -> None:
         harness = build_config(option_values(config))
         config.stash[PROFILE] = resolve_profile(harness)
         config.stash[EXPECTATIONS] = load_expectations(harness.expectations_path)
-        for clause in harness.clauses:
-            load_catalogue().get(clause)
-        if harness.emulator_faults:
-            from sora_emulator.faults import UnknownFault, known
-            try:
-                known(harness.emulator_faults)
-            except UnknownFault as exc:
-                raise ConfigError(str(exc)) from None
+        _check_names(harness)
     except (ConfigError, UnknownClause) as exc:
         raise pytest.UsageError(str(exc)) from None
-    for _, value in harness.api_headers:
-        scrub.register(value)
-    if harness.secret_key:
-        scrub.register(harness.secret_key)  # and the JWTs made with it: `scrub` knows a JWT when it sees one
+    _register_secrets(harness)
     config.stash[CONFIG] = harness
     config.stash[run_facts.TARGET] = printed_target(harness)
     config.stash[run_facts.PROFILE] = dict(config.stash[PROFILE].__dict__)
@@ -62,14 +54,37 @@ def pytest_configure(config: pytest.Config) -> None:
     config.pluginmanager.register(leaks, "sora-conformance-leaks")
     config.pluginmanager.register(scrubbing, "sora-conformance-scrubbing")
     if _distributing(config) and harness.webhook_port != 0:
-        # Workers cannot all bind the one address the target posts to: the controller owns it.
+        config.stash[HUB] = _start_hub(harness)
+
+
+def _check_names(harness: HarnessConfig) -> None:
+    """Every --clause is in the catalogue and every --emulator-fault is a known fault (else a usage error)."""
+    for clause in harness.clauses:
+        load_catalogue().get(clause)
+    if harness.emulator_faults:
+        from sora_emulator.faults import UnknownFault, known  # the emulator loads only when a run embeds it
         try:
-            config.stash[HUB] = CaptureHub(harness.webhook_host, harness.webhook_port, harness.forward_webhooks,
-                                           harness.allow_foreign_channels, harness.webhook_max_body,
-                                           harness.webhook_max_connections).start()
-        except OSError:
-            pytest.exit(f"webhook capture hub cannot listen on {harness.webhook_host}:{harness.webhook_port}: "
-                        "address already in use or not available", returncode=2)
+            known(harness.emulator_faults)
+        except UnknownFault as exc:
+            raise ConfigError(str(exc)) from None
+
+
+def _register_secrets(harness: HarnessConfig) -> None:
+    for _, value in harness.api_headers:
+        scrub.register(value)
+    if harness.secret_key:
+        scrub.register(harness.secret_key)  # and the JWTs made with it: `scrub` knows a JWT when it sees one
+
+
+def _start_hub(harness: HarnessConfig) -> CaptureHub:
+    """Workers cannot all bind the one address the target posts to: the controller owns it."""
+    try:
+        return CaptureHub(harness.webhook_host, harness.webhook_port, harness.forward_webhooks,
+                          harness.allow_foreign_channels, harness.webhook_max_body,
+                          harness.webhook_max_connections).start()
+    except OSError:
+        pytest.exit(f"webhook capture hub cannot listen on {harness.webhook_host}:{harness.webhook_port}: "
+                    "address already in use or not available", returncode=2)
 
 
 def _distributing(config: pytest.Config) -> bool:
@@ -149,6 +164,8 @@ def capture(harness_config: HarnessConfig, pytestconfig: pytest.Config) -> Itera
         reason = exc.strerror or "address already in use or not available"
         pytest.exit(f"webhook capture server cannot listen on {harness_config.webhook_host}:"
                     f"{harness_config.webhook_port}: {reason}", returncode=2)
+    if not harness_config.webhook_port:  # the free port taken, for the reports' remedies
+        pytestconfig.stash[run_facts.TARGET]["webhooks"] = webhook_base(harness_config.webhook_host, server.port)
     if hub_url:
         try:
             register(hub_url, workerinput.get(HUB_TOKEN_KEY, ""), harness_config.run_prefix, server.url_for(""))
@@ -165,7 +182,7 @@ def targets(harness_config: HarnessConfig, capture: CaptureServer, target_profil
     all_targets = Targets(harness_config, capture, target_profile)
     try:
         main = all_targets.main()
-        for url in main.node_api_urls:
+        for url in main.api_urls:
             check_api(url, dict(harness_config.api_headers), harness_config.timeout(10))
         check_signaling(main.signaling_urls, harness_config.timeout(10))
     except HarnessError as exc:
@@ -186,15 +203,11 @@ def client_pool(harness_config: HarnessConfig) -> Iterator[ClientPool]:
 # --- per test ------------------------------------------------------------------------------------------
 @pytest.fixture
 def sora(request: pytest.FixtureRequest, harness_config: HarnessConfig, target_profile: TargetProfile,
-         targets: Targets, capture: CaptureServer, client_pool: ClientPool) -> Iterator[Scenario]:
+         targets: Targets, capture: CaptureServer, client_pool: ClientPool) -> Iterator[Sora]:
     ids = clauses_of(request.node)
-    capabilities = {load_catalogue().get(c).capability for c in ids}
-    if "legacy_recording" in capabilities:
-        target = targets.for_legacy()
-    else:
-        target = targets.for_cluster() if "cluster" in capabilities else targets.main()
+    target = targets.for_capabilities({load_catalogue().get(c).capability for c in ids})
     checker = Checker(strict=harness_config.strict)
-    scenario = Scenario(harness_config, target_profile, target, capture, client_pool, checker, evidence.attach_json,
+    scenario = Sora(harness_config, target_profile, target, capture, client_pool, checker, evidence.attach_json,
                         clauses=ids)
     request.node.stash[CHECKER] = checker
     request.node.stash[SCENARIO] = scenario
@@ -211,26 +224,9 @@ def sora(request: pytest.FixtureRequest, harness_config: HarnessConfig, target_p
             for record in capture.for_channel(channel):
                 evidence.attach_json(f"webhook {record.type} ({record.endpoint})", record.as_evidence())
         for problem in problems:
-            checker.warn("REC-STOP-ON-DESTROY", f"cleanup: {problem}")
-    contract_violations(scenario, capture, checker)
-
-
-def contract_violations(scenario: Scenario, capture: CaptureServer, checker: Checker) -> None:
-    """Every webhook of the test's channels was validated on arrival: must-level violations fail the test."""
-    failures = []
-    for channel in scenario.channels:
-        for record in capture.for_channel(channel):
-            for v in record.violations:
-                if v.fails(checker.strict):
-                    failures.append((record, v))
-                else:
-                    checker.warn(v.clause or "WH-REC-REST-UNCHANGED", f"{record.type} {v}")
-    if failures:
-        record, v = failures[0]
-        more = f" (+{len(failures) - 1} more)" if len(failures) > 1 else ""
-        raise ClauseFailure(v.clause or "WH-REC-REST-UNCHANGED",
-                            f"{record.type} on the {record.endpoint} webhook breaks the contract{more}",
-                            f"a payload valid against {record.schema}", str(v))
+            note(request.node, f"cleanup: {problem}")
+    check_webhooks([record for channel in scenario.channels for record in capture.for_channel(channel)], checker,
+                   lambda text: note(request.node, text))
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:

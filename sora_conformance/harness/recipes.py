@@ -1,57 +1,26 @@
-"""The recipes the suites share (record, end the session, stop and get the report), built only from the
-scenario's public steps."""
+"""What the `sora` fixture yields: the scenario's steps, the recipes the suites share (record, end the
+session, stop and get the report), built only from those steps, and the recording's files (`sora.files`)."""
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any, Protocol
+import functools
+from typing import Any
 
 from ..clients import SoraClient
+from ..contract.containers import ContainerReport
+from .archive import ArchiveDir
 from .capture import Captured
-
-WEBHOOK_TIMEOUT = 10.0  # seconds, before the multiplier
-
-
-@dataclass
-class Recorded:
-    """A recording a test set up: its channel, its first client and its recording.started."""
-
-    channel: str
-    client: SoraClient
-    started: Captured
-    recording_id: str
-    session_id: str | None
-    report: Captured | None = None  # its recording.report, once a step has stopped it
+from .files import RecordingFiles
+from .recorded import Recorded
+from .scenario import WEBHOOK_TIMEOUT, Scenario
 
 
-class Steps(Protocol):
-    """The scenario's public steps the recipes are made of."""
+class Sora(Scenario):
+    @functools.cached_property
+    def files(self) -> RecordingFiles:
+        """What the test's recordings left in the target's archive_dir."""
+        return RecordingFiles(ArchiveDir(self.target.archive_dir, self.evidence), self.clause, self.evidence)
 
-    clients: list[SoraClient]
-
-    def new_channel(self, label: str = "") -> str: ...
-    def answer_session_created(self, channel: str, answer: dict[str, Any]) -> None: ...
-    def connect(self, channel: str, role: str = "sendonly", auth_answer: dict[str, Any] | None = None,
-                node: int | None = None, video: bool = True) -> SoraClient: ...
-    def leave(self, *clients: SoraClient) -> None: ...
-    def mark(self) -> int: ...
-    def join(self, rec: Recorded, clause: str | None = None, *, video: bool = True) -> SoraClient: ...
-    def start_recording(self, channel: str, **params: Any) -> Any: ...
-    def stop_recording(self, channel: str) -> Any: ...
-    def wait(self, kind: str, channel: str, *, endpoint: str | None = None, after: int = 0,
-             timeout: float = WEBHOOK_TIMEOUT, match: Callable[[Captured], bool] | None = None,
-             clause: str | None = None) -> Captured: ...
-    def wait_session_destroyed(self, channel: str, session_id: str | None, clause: str | None = None) -> Captured: ...
     def recording(self, *, via: str = "api", session_metadata: Any = None, role: str = "sendonly",
-                  clause: str | None = None, **params: Any) -> Recorded: ...
-    def report_webhook(self, rec: Recorded, clause: str | None = None,
-                       timeout: float = WEBHOOK_TIMEOUT) -> Captured: ...
-    def stop_and_report(self, rec: Recorded, clause: str | None = None) -> Captured: ...
-    def recording_webhook(self, rec: Recorded, kind: str, clause: str | None = None) -> Captured: ...
-
-
-class RecordingSteps:
-    def recording(self: Steps, *, via: str = "api", session_metadata: Any = None, role: str = "sendonly",
                   clause: str | None = None, **params: Any) -> Recorded:
         """A live session with a sender, recording. `via`: "api" (StartRecording) or "session.created"."""
         channel = self.new_channel()
@@ -68,13 +37,13 @@ class RecordingSteps:
         started = self.wait("recording.started", channel, endpoint="session", clause=clause)
         return Recorded(channel, client, started, str(started.data().get("recording_id")), client.session_id)
 
-    def finished_recording(self: Steps, *, clause: str | None = None, **params: Any) -> Recorded:
+    def finished_recording(self, *, clause: str | None = None, **params: Any) -> Recorded:
         """A recording that ran and was stopped: its recording.report has arrived (`rec.report`)."""
         rec = self.recording(clause=clause, **params)
         rec.report = self.stop_and_report(rec, clause)
         return rec
 
-    def join(self: Steps, rec: Recorded, clause: str | None = None, *, video: bool = True) -> SoraClient:
+    def join(self, rec: Recorded, clause: str | None = None, *, video: bool = True) -> SoraClient:
         """Another sender joins the recording (`video=False`: audio only); returns it once its archive.started
         came."""
         client = self.connect(rec.channel, video=video)
@@ -82,29 +51,29 @@ class RecordingSteps:
                   match=lambda r: r.data().get("connection_id") == client.connection_id)
         return client
 
-    def recording_with_blocked(self: Steps, *, clause: str | None = None,
+    def recording_with_blocked(self, *, clause: str | None = None,
                                **params: Any) -> tuple[Recorded, SoraClient]:
         """A recording whose channel also has a client the auth webhook answered "recording_block": true."""
         rec = self.recording(clause=clause, **params)
         return rec, self.connect(rec.channel, auth_answer={"recording_block": True})
 
-    def end_session(self: Steps, rec: Recorded, clause: str | None = None) -> Captured:
+    def end_session(self, rec: Recorded, clause: str | None = None) -> Captured:
         """Every client leaves; returns session.destroyed once the target's destroy delay has run."""
         self.leave(*[c for c in self.clients if c.channel_id == rec.channel and c.close_info is None])
         return self.wait_session_destroyed(rec.channel, rec.session_id, clause)
 
-    def report_webhook(self: Steps, rec: Recorded, clause: str | None = None,
+    def report_webhook(self, rec: Recorded, clause: str | None = None,
                        timeout: float = WEBHOOK_TIMEOUT) -> Captured:
         return self.wait("recording.report", rec.channel, endpoint="session", timeout=timeout, clause=clause,
                          match=lambda r: r.data().get("recording_id") == rec.recording_id)
 
-    def stop_and_report(self: Steps, rec: Recorded, clause: str | None = None) -> Captured:
+    def stop_and_report(self, rec: Recorded, clause: str | None = None) -> Captured:
         """StopRecording, then the recording's recording.report."""
         self.stop_recording(rec.channel)
         rec.report = self.report_webhook(rec, clause)
         return rec.report
 
-    def join_and_leave(self: Steps, rec: Recorded) -> SoraClient:
+    def join_and_leave(self, rec: Recorded) -> SoraClient:
         """Another sender joins the recording and leaves; returns it once its archive.available came."""
         client = self.join(rec)
         mark = self.mark()
@@ -113,10 +82,21 @@ class RecordingSteps:
                   match=lambda r: r.data().get("connection_id") == client.connection_id)
         return client
 
-    def recording_webhook(self: Steps, rec: Recorded, kind: str, clause: str | None = None) -> Captured:
+    def check_containers(self, files: dict[str, ContainerReport], kind: str, *clauses: str) -> None:
+        """Every file's findings of each clause, clause by clause in the order given (a must-level break stops
+        the test there); a file of another kind than `kind` ("webm" / "mp4") breaks the last clause."""
+        for clause in clauses:
+            broken = [f"{name}: {f}" for name, report in files.items() for f in report.summarised()
+                      if f.clause == clause]
+            self.check(not broken, f"{len(broken)} break(s) of {clause}, first: {broken[:1]}", "none", broken,
+                       clause=clause)
+        others = [name for name, report in files.items() if report.kind != kind]
+        self.check(not others, f"media files that are not {kind}", f".{kind} archives", others, clause=clauses[-1])
+
+    def recording_webhook(self, rec: Recorded, kind: str, clause: str | None = None) -> Captured:
         """recording.started as it came, or recording.report once StopRecording has ended the recording."""
         return rec.started if kind == "recording.started" else self.stop_and_report(rec, clause)
 
-    def new_recording_webhook(self: Steps, kind: str, *, clause: str | None = None, **params: Any) -> Captured:
+    def new_recording_webhook(self, kind: str, *, clause: str | None = None, **params: Any) -> Captured:
         """The `kind` webhook (recording.started or recording.report) of a new recording made with `params`."""
         return self.recording_webhook(self.recording(clause=clause, **params), kind, clause)

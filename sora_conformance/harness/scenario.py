@@ -1,12 +1,14 @@
-"""What a conformance test does, in the spec's words: open sessions, record, wait for webhooks, read files.
+"""What a conformance test does, in the spec's words: open sessions, record, wait for webhooks, check.
 
-One `Scenario` per test (the `sora` fixture). It knows the test's clauses: every step and check is about the
+One `Scenario` per test (the `sora` fixture yields its subclass `recipes.Sora`, which adds the shared recipes
+and `files`). It knows the test's clauses: every step and check is about the
 test's first clause unless another of its clauses is named, and naming a clause the test is not tagged with
 is a harness error. It owns every channel, client and recording the test makes and cleans them up afterwards,
 whatever happened.
 """
 from __future__ import annotations
 
+import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -15,37 +17,35 @@ from typing import Any
 import jwt
 
 from ..clients import ClientPool, SoraClient
-from .archive import ArchiveDir
+from ..reporting.progress import waiting
 from .capture import TAG_KEY, Captured, CaptureServer
 from .config import HarnessConfig
 from .profile import TargetProfile
-from .file_steps import FileSteps
-from .recipes import WEBHOOK_TIMEOUT, RecordingSteps
 from .secret import Secret
 from .started import LEGACY_START, START, Started
 from .target import Exchange, SoraApi, TargetError
 from .targets import Target
 from .verdict import Checker, ClauseFailure, HarnessError
 
+WEBHOOK_TIMEOUT = 10.0  # seconds to wait for a webhook, before the multiplier
 
 
-class Scenario(RecordingSteps, FileSteps):
+class Scenario:
     def __init__(self, config: HarnessConfig, profile: TargetProfile, target: Target, capture: CaptureServer,
                  pool: ClientPool, checker: Checker, evidence: Callable[[str, Any], None],
                  clauses: list[str] | None = None) -> None:
         self.config = config
         self.profile = profile
         self.clauses = list(clauses or [])
-        self._target = target
+        self.target = target
         self._capture = capture
         self._pool = pool
         self._checker = checker
         self.evidence = evidence
         self._exchanges: list[Exchange] = []
         self._nodes = [SoraApi(url, dict(config.api_headers), timeout=config.timeout(10),
-                               on_exchange=self._record_exchange) for url in target.node_api_urls]
+                               on_exchange=self._record_exchange) for url in target.api_urls]
         self._api = self._nodes[0]
-        self._archive = ArchiveDir(target.archive_dir, evidence)
         self.channels: list[str] = []
         self._started = Started(self._api, config.timeout(10))
         self.clients = self._started.clients
@@ -94,7 +94,7 @@ class Scenario(RecordingSteps, FileSteps):
             claims = {"channel_id": channel, "exp": int(time.time()) + 300}
             # a Secret: tracebacks (pytest -l), fixture dumps and reprs of the metadata show REDACTED
             metadata["access_token"] = Secret(jwt.encode(claims, self.config.secret_key, algorithm="HS256"))
-        urls = self._target.signaling_urls
+        urls = self.target.signaling_urls
         urls = [urls[node % len(urls)]] if node is not None else urls
         client = self._pool.connect(urls, channel, role, metadata or None, video=video, timeout=WEBHOOK_TIMEOUT)
         self.clients.append(client)
@@ -181,8 +181,6 @@ class Scenario(RecordingSteps, FileSteps):
     def wait(self, kind: str, channel: str, *, endpoint: str | None = None, after: int = 0,
              timeout: float = WEBHOOK_TIMEOUT, match: Callable[[Captured], bool] | None = None,
              clause: str | None = None) -> Captured:
-        from ..reporting.progress import waiting
-
         about = self.clause(clause)
         with waiting(f"{kind} on channel {channel} [{about}]"):
             try:
@@ -209,6 +207,11 @@ class Scenario(RecordingSteps, FileSteps):
     def mark(self) -> int:
         """A point in the webhook log: later waits can ask for what came after it."""
         return self._capture.last_seq()
+
+    def record_for(self, seconds: float) -> None:
+        """Lets media flow into the recording for `seconds`: the length of the recorded interval is the
+        scenario's input, not a wait for something to happen."""
+        threading.Event().wait(seconds)  # sleep-ok: the recorded interval itself
 
     # --- checks -------------------------------------------------------------------------------------
     def check(self, condition: bool, title: str, expected: list[str] | str = "", actual: Any = None, *,

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from .capture import CaptureServer
@@ -15,16 +15,15 @@ from .verdict import HarnessError
 @dataclass
 class Target:
     name: str
-    api_url: str
+    api_urls: list[str]  # every node's API URL, the main node first (one unless a cluster); never empty
     signaling_urls: list[str]
     archive_dir: Path | None
     legacy_recording: bool
     emulator: object | None = None  # sora_emulator.Emulator when embedded
-    api_urls: list[str] = field(default_factory=list)  # a cluster's nodes; empty: just api_url
 
-    @property
-    def node_api_urls(self) -> list[str]:
-        return self.api_urls or [self.api_url]
+    def __post_init__(self) -> None:
+        if not self.api_urls:
+            raise HarnessError(f"target {self.name} has no API URL")
 
 
 class Targets:
@@ -44,9 +43,8 @@ class Targets:
             if self.config.embedded:
                 self._main = self._start_emulator("embedded", legacy=False)
             else:
-                self._main = Target("target", self.config.api_url or "", list(self.config.signaling_urls),
-                                    self.config.archive_dir, self.profile.legacy_recording == "enabled",
-                                    api_urls=list(self.config.api_urls))
+                self._main = Target("target", list(self.config.api_urls), list(self.config.signaling_urls),
+                                    self.config.archive_dir, self.profile.legacy_recording == "enabled")
         return self._main
 
     def for_legacy(self) -> Target:
@@ -65,11 +63,18 @@ class Targets:
             self._cluster = self._start_emulator("embedded-cluster", legacy=False, nodes=3)
         return self._cluster
 
+    def for_capabilities(self, capabilities: set[str | None]) -> Target:
+        """Where a test needing these capabilities runs: legacy recording on the legacy twin, a cluster on the
+        cluster, anything else on the main target."""
+        if "legacy_recording" in capabilities:
+            return self.for_legacy()
+        return self.for_cluster() if "cluster" in capabilities else self.main()
+
     def started(self) -> list[Target]:
         return [t for t in (self._main, self._legacy, self._cluster) if t is not None]
 
     def _start_emulator(self, name: str, legacy: bool, nodes: int = 1) -> Target:
-        from sora_emulator import Emulator, EmulatorConfig, EmulatorStartError
+        from sora_emulator import Emulator, EmulatorConfig, EmulatorStartError  # aiortc, PyAV: loaded when used
 
         if self._tmp is None:
             self._tmp = Path(tempfile.mkdtemp(prefix="sora-conformance-"))
@@ -90,8 +95,7 @@ class Targets:
             emulator = Emulator(config).start()
         except EmulatorStartError as exc:
             raise HarnessError(str(exc)) from None
-        return Target(name, emulator.api_url, emulator.signaling_urls, config.archive_dir, legacy, emulator,
-                      emulator.api_urls if nodes > 1 else [])
+        return Target(name, emulator.api_urls, emulator.signaling_urls, config.archive_dir, legacy, emulator)
 
     def stop(self) -> None:
         for target in self.started():

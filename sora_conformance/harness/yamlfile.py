@@ -8,7 +8,7 @@ from typing import Any
 import jsonschema
 import yaml
 
-from ..contract.paths import schemas_dir
+from ..paths import schemas_dir
 from .config import ConfigError
 
 

@@ -12,7 +12,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from ..contract.paths import REPO_ROOT
+from ..paths import REPO_ROOT
 
 ALLURE_VERSION = "3.18.0"
 LOCAL_CLI = REPO_ROOT / ".tools" / "allure" / "node_modules" / ".bin" / "allure"

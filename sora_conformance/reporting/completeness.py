@@ -16,7 +16,7 @@ class Incomplete:
     tests_total: int
 
     def headline(self) -> str:
-        clauses = ", ".join(self.clauses_not_judged) or "unknown (tests not collected here)"
+        clauses = ", ".join(self.clauses_not_judged) or "unknown (the run stopped before any test reported its clauses)"
         return (f"INCOMPLETE ({self.reason}): {len(self.tests_not_run)} of {self.tests_total} tests did not run; "
                 f"clauses not judged: {clauses}")
 
@@ -37,6 +37,13 @@ class Completeness:
     def expect_ids(self, nodeids: list[str]) -> None:
         for nodeid in nodeids:
             self.expected.setdefault(nodeid, [])
+
+    def learn_clauses(self, collected: dict[str, list[str]]) -> None:
+        """The clauses of each collected test, as a worker collected them (the xdist controller collects nothing
+        itself: without them, an interrupted run could not name the clauses it did not judge)."""
+        for nodeid, clauses in collected.items():
+            if isinstance(nodeid, str) and isinstance(clauses, list) and not self.expected.get(nodeid):
+                self.expected[nodeid] = [str(c) for c in clauses]
 
     def judged(self, nodeid: str, clauses: list[str]) -> None:
         self.done.add(nodeid)

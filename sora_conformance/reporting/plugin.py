@@ -15,11 +15,14 @@ from ..catalogue import load_catalogue
 from ..markers import clauses_of
 from ..run_facts import PROFILE, TARGET, leaks_of_run
 from ..verdicts import worst
+from ..scrub import scrub
 from . import summary
+from .causes import repeated_causes
 from .completeness import Completeness
-from .results import TestResult, clause_results, gate, verdict_for_clause
+from .results import TestResult, clause_results, gate, harness_notes, verdict_for_clause
 
 SEVERITY = {"must": "critical", "should": "normal", "info": "minor"}
+COLLECTED = "sora_collected_clauses"  # a worker's first test report carries every collected test's clauses
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -37,6 +40,9 @@ class ConformanceReporter:
         self.expected_per_clause: dict[str, int] = {}
         self.announced: set[str] = set()
         self.completeness = Completeness()
+        self.collection_sent = False
+        self.notes: list[dict[str, str]] = []
+        self.causes: list[dict[str, Any]] = []
 
     # --- gathering ------------------------------------------------------------------------------------
     def pytest_collection_finish(self, session: pytest.Session) -> None:
@@ -51,7 +57,20 @@ class ConformanceReporter:
     def pytest_xdist_node_collection_finished(self, node: Any, ids: list[str]) -> None:
         self.completeness.expect_ids(ids)  # the controller collects nothing itself under xdist
 
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[Any]) -> Iterator[None]:
+        """An xdist worker hands the controller what it collected, on its first test report: a report's own
+        attributes travel with it (never into junit.xml, unlike user_properties)."""
+        report: Any = yield
+        if hasattr(self.config, "workerinput") and not self.collection_sent:
+            setattr(report, COLLECTED, dict(self.completeness.expected))
+            self.collection_sent = True
+        return report
+
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        collected = getattr(report, COLLECTED, None)
+        if isinstance(collected, dict) and not hasattr(self.config, "workerinput"):
+            self.completeness.learn_clauses(collected)
         props = dict(report.user_properties)
         if not props and report.when != "call":
             return
@@ -110,11 +129,14 @@ class ConformanceReporter:
         strict = bool(self.config.getoption("strict"))
         passed, reasons = gate(clauses, strict, leaks)
         incomplete = self.completeness.incomplete(int(exitstatus), session)
+        self.notes = harness_notes(list(self.tests.values()))
+        self.causes = self.repeated_causes()
         verdict = "incomplete" if incomplete else "pass" if passed else "fail"
         if not self.config.getoption("no_conformance_report"):
             covered = {c.id for c in clauses}
             not_covered = [c.id for c in catalogue if c.id not in covered and "scenario" in c.coverage]
-            report = summary.build_report(self.meta(), clauses, not_covered, verdict, reasons, leaks, incomplete)
+            report = summary.build_report(self.meta(), clauses, not_covered, verdict, reasons, leaks, incomplete,
+                                          notes=self.notes, causes=self.causes)
             report_dir.mkdir(parents=True, exist_ok=True)
             summary.write_json(report_dir / "conformance-report.json", report)
             (report_dir / "conformance-report.md").write_text(summary.render_markdown(report), encoding="utf-8")
@@ -127,10 +149,21 @@ class ConformanceReporter:
         if not hasattr(self, "verdict"):
             return
         terminalreporter.write_sep("=", f"sora recording conformance: {self.verdict.upper()}")
+        for cause in self.causes:  # each said once, with its remedy; the gate's reasons below name it
+            terminalreporter.write_line(f"  {cause['remedy']} ({len(cause['tests'])} tests)")
         for reason in self.reasons:
             terminalreporter.write_line(f"  {reason}")
+        if self.notes:
+            terminalreporter.write_line(f"  {len(self.notes)} harness notes (not verdicts), e.g. "
+                                        f"{self.notes[0]['nodeid']}: {self.notes[0]['note'][:200]}")
         if not self.config.getoption("no_conformance_report"):
             terminalreporter.write_line(f"  report: {Path(self.config.getoption('report_dir')) / 'conformance-report.md'}")
+
+    def repeated_causes(self) -> list[dict[str, Any]]:
+        tests = list(self.tests.values())
+        seen = {endpoint for t in tests for endpoint in t.webhook_endpoints}
+        target = self.config.stash.get(TARGET, {})
+        return scrub(repeated_causes([(t.nodeid, t.why_stopped) for t in tests], seen, target))
 
     def meta(self) -> dict[str, Any]:
         target = self.config.stash.get(TARGET, {"description": "embedded emulator"})

@@ -6,6 +6,7 @@ from typing import Any
 
 from ..catalogue import Catalogue
 from ..verdicts import Verdict, worst
+from .causes import cause_of
 
 
 @dataclass(frozen=True)
@@ -24,11 +25,13 @@ class TestResult:
     clauses: list[str] = field(default_factory=list)
     phases: list[Phase] = field(default_factory=list)
     warnings: list[dict[str, str]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # harness notes: what went wrong around it, judging no clause
     error: str | None = None  # why the test could not judge (verdict error), one line
     duration: float = 0.0
     outcome: str = "passed"
     channel: str | None = None
     session_ids: list[str] = field(default_factory=list)
+    webhook_endpoints: list[str] = field(default_factory=list)  # the endpoints its channels' webhooks came on
     message: str | None = None
 
     @property
@@ -42,6 +45,13 @@ class TestResult:
     def failed_clauses(self) -> list[str]:
         return [p.failed_clause for p in self.phases if p.failed_clause is not None]
 
+    @property
+    def why_stopped(self) -> str | None:
+        """The one line about what stopped the test: why it could not judge, else its failure."""
+        if self.verdict == Verdict.ERROR:
+            return self.error or self.message
+        return self.message if self.verdict == Verdict.FAIL else None
+
     def absorb(self, when: str, outcome: str, duration: float, props: dict[str, Any], message: str | None) -> None:
         self.duration += duration
         if outcome == "failed":
@@ -53,16 +63,19 @@ class TestResult:
         if props.get("verdict"):
             self.phases.append(Phase(when, props["verdict"], props.get("failed_clause")))
         self.warnings += props.get("warnings") or []
+        self.notes += props.get("notes") or []
         self.error = props.get("error") or self.error
         self.channel = props.get("channel") or self.channel
         self.session_ids = props.get("session_ids") or self.session_ids
+        self.webhook_endpoints = props.get("webhook_endpoints") or self.webhook_endpoints
         if message and outcome != "passed":
             self.message = message
 
     def as_dict(self) -> dict[str, Any]:
         return {"nodeid": self.nodeid, "outcome": self.outcome, "verdict": self.verdict,
                 "duration_s": round(self.duration, 3), "warnings": self.warnings, "channel": self.channel,
-                "failed_clauses": self.failed_clauses, "error": self.error, "message": self.message}
+                "failed_clauses": self.failed_clauses, "error": self.error, "message": self.message,
+                "notes": self.notes}
 
 
 def verdict_for_clause(clause_id: str, test: TestResult) -> str:
@@ -127,18 +140,31 @@ def clause_results(catalogue: Catalogue, tests: list[TestResult]) -> list[Clause
 
 def gate(clauses: list[ClauseResult], strict: bool, leaks: list[str]) -> tuple[bool, list[str]]:
     """The CI gate: passes only when no must-level clause fails, every test could judge, and no expectation
-    is stale. (An incomplete run is refused before the gate: see `Completeness`.)"""
+    is stale. (An incomplete run is refused before the gate: see `Completeness`.) Clauses that could not be
+    judged for the same reasons are one line, a known cause said by its name (its remedy is said once, apart)."""
     reasons = []
+    unjudged: dict[str, list[str]] = {}  # why -> the clauses it kept from being judged
     for c in clauses:
         v = c.verdict
         if v == Verdict.ERROR:
-            reasons.append(f"{c.id} ({c.level}) could not be judged: " +
-                           "; ".join(sorted({t.error or "error" for t in c.tests if t.verdict == Verdict.ERROR})))
+            why = "; ".join(sorted({_short_why(t.error) for t in c.tests if t.verdict == Verdict.ERROR}))
+            unjudged.setdefault(why, []).append(f"{c.id} ({c.level})")
         elif v == Verdict.FAIL and (c.level == "must" or strict):
             reasons.append(f"{c.id} ({c.level}) {v}")
         elif v == "stale-expectation":
             reasons.append(f"{c.id}: stale expectation (the expected failure now passes)")
         elif v == "warn" and strict:
             reasons.append(f"{c.id} ({c.level}) warns under --strict")
+    reasons = [f"{', '.join(ids)} could not be judged: {why}" for why, ids in unjudged.items()] + reasons
     reasons += [f"leak: {leak}" for leak in leaks]
     return not reasons, reasons
+
+
+def _short_why(error: str | None) -> str:
+    cause = cause_of(error)
+    return cause.name if cause is not None else error or "error"
+
+def harness_notes(tests: list[TestResult]) -> list[dict[str, str]]:
+    """Every test's harness notes (cleanup trouble, contract rules no clause covers): reported apart from the
+    clauses, since they judge none."""
+    return [{"nodeid": t.nodeid, "note": n} for t in tests for n in t.notes]

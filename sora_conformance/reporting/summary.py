@@ -29,7 +29,9 @@ def could_not_judge(clauses: list[ClauseResult]) -> list[dict[str, str]]:
 
 
 def build_report(meta: dict[str, Any], clauses: list[ClauseResult], not_covered: list[str], verdict: str,
-                 reasons: list[str], leaks: list[str], incomplete: Incomplete | None = None) -> dict[str, Any]:
+                 reasons: list[str], leaks: list[str], incomplete: Incomplete | None = None, *,
+                 notes: list[dict[str, str]] | None = None,
+                 causes: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     errors = could_not_judge(clauses)
     broken = [c.id for c in clauses if c.verdict == Verdict.FAIL]
     # the one-line reasons and failure titles may quote the target, which may echo a secret it was sent
@@ -38,8 +40,9 @@ def build_report(meta: dict[str, Any], clauses: list[ClauseResult], not_covered:
         "summary": {"clauses": len(clauses), **summary_counts(clauses),
                     "tests": len({t.nodeid for c in clauses for t in c.tests}),
                     "clauses_broken_by_target": len(broken), "tests_could_not_judge": len(errors)},
-        "could_not_judge": errors,
-        "clauses": [c.as_dict() for c in clauses], "clauses_without_tests": not_covered, "leaks": leaks})
+        "causes": causes or [], "could_not_judge": errors,
+        "clauses": [c.as_dict() for c in clauses], "clauses_without_tests": not_covered, "leaks": leaks,
+        "harness_notes": notes or []})
 
 
 def write_json(path: Path, report: dict[str, Any]) -> None:
@@ -60,13 +63,18 @@ def render_markdown(report: dict[str, Any]) -> str:
              f"- Profile: {report.get('profile', {}).get('name', '?')}",
              f"- Suite: {report['suite']['name']} {report['suite']['version']}",
              f"- Run: {report.get('started')} → {report.get('finished')}", ""]
+    for cause in report.get("causes", []):
+        lines.append(f"**{cause['remedy']}** ({len(cause['tests'])} tests; the first said: {cause['example']}):")
+        lines += [f"- `{n}`" for n in cause["tests"][:50]] + [""]
     counts = report["summary"]
     lines.append("Clauses: " + ", ".join(f"{counts[k]} {k}" for k in ICON if counts.get(k)) +
                  f" ({counts['tests']} tests)")
     lines.append(f"The target broke {counts.get('clauses_broken_by_target', 0)} clauses; "
                  f"{counts.get('tests_could_not_judge', 0)} tests could not judge (harness or reachability).")
+    explained = {n for cause in report.get("causes", []) for n in cause["tests"]}
     for error in report.get("could_not_judge", []):
-        lines.append(f"- could not judge `{error['nodeid']}`: {error['reason']}")
+        if error["nodeid"] not in explained:  # said once above, with its remedy
+            lines.append(f"- could not judge `{error['nodeid']}`: {error['reason']}")
     if report["gate_reasons"]:
         lines += ["", "Why the gate failed:", *[f"- {r}" for r in report["gate_reasons"]]]
     lines += ["", "| Clause | Level | Evidence | Verdict | Tests | Statement |", "|---|---|---|---|---|---|"]
@@ -77,12 +85,20 @@ def render_markdown(report: dict[str, Any]) -> str:
     problems = [(c["id"], t) for c in report["clauses"] for t in c["tests"] if t["verdict"] not in ("pass",)]
     if problems:
         lines += ["", "## Details", ""]
+        cause_of = {n: cause["cause"] for cause in report.get("causes", []) for n in cause["tests"]}
         for clause, t in problems:
             lines.append(f"- **{clause}** `{t['nodeid']}`: {t['verdict']}")
-            if t.get("message"):
+            if t["nodeid"] in cause_of:
+                lines.append(f"  - {cause_of[t['nodeid']]} (said once above, with what to check)")
+            elif t.get("message"):
                 lines.append(f"  - {t['message'].splitlines()[0][:300]}")
             for w in t.get("warnings", [])[:5]:
                 lines.append(f"  - warning [{w.get('clause')}]: {w.get('message', '')[:300]}")
+    notes = report.get("harness_notes") or []
+    if notes:
+        lines += ["", "## Harness notes (not verdicts)", "",
+                  "What went wrong around the tests without judging any clause (e.g. cleanup):", ""]
+        lines += [f"- `{n['nodeid']}`: {n['note'][:300]}" for n in notes[:50]]
     if report.get("clauses_without_tests"):
         lines += ["", "Clauses with no scenario in this run: " + ", ".join(report["clauses_without_tests"])]
     return "\n".join(lines) + "\n"

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from sora_conformance.contract.paths import REPO_ROOT
+from sora_conformance.paths import REPO_ROOT
 
 
 def test_list_shows_clauses_and_their_tests():

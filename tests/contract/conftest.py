@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from sora_conformance.contract.paths import real_artifacts_dir
+from sora_conformance.paths import real_artifacts_dir
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from sora_conformance.contract.paths import fixtures_dir
+from sora_conformance.paths import fixtures_dir
 from sora_conformance.contract.schemas import schema_names
 from sora_conformance.contract.validator import validate
 

@@ -7,7 +7,7 @@ import pytest
 
 from sora_conformance.cli import main
 from sora_conformance.contract.files import validate_file, validate_jsonl
-from sora_conformance.contract.paths import real_artifacts_dir
+from sora_conformance.paths import real_artifacts_dir
 from sora_conformance.contract.validator import validate
 from sora_conformance.harness.media import RecordedFile
 from sora_conformance.media.content import read_media

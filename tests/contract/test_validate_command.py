@@ -4,7 +4,7 @@ import json
 import pytest
 
 from sora_conformance.cli import main
-from sora_conformance.contract.paths import fixtures_dir
+from sora_conformance.paths import fixtures_dir
 
 from .media_builders import SoraWebm
 

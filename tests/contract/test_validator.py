@@ -3,7 +3,7 @@ import copy
 import json
 
 from sora_conformance.contract.classify import classify, classify_file
-from sora_conformance.contract.paths import fixtures_dir
+from sora_conformance.paths import fixtures_dir
 from sora_conformance.contract.validator import is_valid, level_for, validate
 
 

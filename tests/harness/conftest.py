@@ -12,7 +12,7 @@ from sora_conformance.harness.verdict import Checker
 
 
 def _scenario(api_url: str = "http://127.0.0.1:9/", clauses: tuple[str, ...] = ("REC-STOP-ON-DESTROY",)) -> Scenario:
-    target = Target("fake", api_url, ["ws://127.0.0.1:9/signaling"], None, legacy_recording=True)
+    target = Target("fake", [api_url], ["ws://127.0.0.1:9/signaling"], None, legacy_recording=True)
     return Scenario(build_config({}, env={}), TargetProfile("fake"), target, CaptureServer(run_prefix="run"),
                     pool=None, checker=Checker(), evidence=lambda name, value: None, clauses=list(clauses))
 

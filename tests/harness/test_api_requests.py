@@ -5,7 +5,7 @@ import re
 import pytest
 from pytest_httpserver import HTTPServer
 
-from sora_conformance.contract.paths import REPO_ROOT
+from sora_conformance.paths import REPO_ROOT
 from sora_conformance.contract.schemas import schema_names
 from sora_conformance.contract.validator import validate
 from sora_conformance.harness.target import SoraApi

@@ -7,7 +7,7 @@ import pytest
 import requests
 from pytest_httpserver import HTTPServer
 
-from sora_conformance.contract.paths import fixtures_dir
+from sora_conformance.paths import fixtures_dir
 from sora_conformance.harness.capture import CaptureServer, WaitTimeout
 
 

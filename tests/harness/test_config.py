@@ -13,7 +13,7 @@ def test_environment_fallbacks_follow_sora_python_sdk():
     env = {"TEST_API_URL": "http://sora.local:3000/", "TEST_SIGNALING_URLS": "wss://a/signaling, wss://b/signaling",
            "TEST_CHANNEL_ID_PREFIX": "staging", "TEST_SECRET_KEY": "s3cret"}
     config = build_config({}, env=env)
-    assert config.api_url == "http://sora.local:3000/" and config.signaling_urls == ("wss://a/signaling",
+    assert config.api_urls == ("http://sora.local:3000/",) and config.signaling_urls == ("wss://a/signaling",
                                                                                      "wss://b/signaling")
     assert config.channel_prefix == "staging" and config.secret_key == "s3cret"
 
@@ -54,9 +54,26 @@ def test_api_headers_are_redacted_in_reports():
 def test_several_api_urls_are_the_nodes_of_a_cluster():
     config = build_config({}, {"TEST_API_URL": "http://a:3000/, http://b:3000/",
                                "TEST_SIGNALING_URLS": "ws://a:5000/signaling,ws://b:5000/signaling"})
-    assert config.api_url == "http://a:3000/" and config.api_urls == ("http://a:3000/", "http://b:3000/")
+    assert config.api_urls == ("http://a:3000/", "http://b:3000/")
 
 
 def test_a_malformed_second_api_url_is_a_usage_error():
     with pytest.raises(ConfigError, match="TEST_API_URL"):
         build_config({}, {"TEST_API_URL": "http://a:3000/,ftp://b", "TEST_SIGNALING_URLS": "ws://a:5000/signaling"})
+
+
+def test_every_config_field_comes_from_exactly_one_rule():
+    import dataclasses
+
+    from sora_conformance.harness.config import RULES, HarnessConfig
+
+    named = [n for names, _ in RULES for n in ((names,) if isinstance(names, str) else names)]
+    assert sorted(named) == sorted(f.name for f in dataclasses.fields(HarnessConfig))
+
+
+def test_a_target_always_has_its_main_api_url():
+    from sora_conformance.harness.targets import Target
+    from sora_conformance.harness.verdict import HarnessError
+
+    with pytest.raises(HarnessError, match="no API URL"):
+        Target("t", [], ["ws://a/signaling"], None, legacy_recording=False)

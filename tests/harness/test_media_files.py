@@ -49,3 +49,21 @@ def test_a_json_without_filename_or_timestamps_as_hisui_reads_it(tmp_path):
     [found] = connection_media(archive(tmp_path, files), "REC", "CID", CLAUSE, lambda *a: None)
     assert found.name == "archive-CID.mp4"
     assert (found.interval().seconds, found.interval().resolution) == (3.0, 1.0)
+
+
+def test_sora_files_judge_only_the_tests_own_clauses(tmp_path, make_scenario):
+    from types import SimpleNamespace
+
+    from sora_conformance.harness.files import RecordingFiles
+    from sora_conformance.harness.verdict import HarnessError
+
+    scenario = make_scenario(clauses=(CLAUSE, "MEDIA-DURATION"))
+    files = RecordingFiles(archive(tmp_path, {"archive-OTHER.json": {}}), scenario.clause, lambda *a: None)
+    rec, client = SimpleNamespace(recording_id="REC"), SimpleNamespace(connection_id="CID", channel_id="ch")
+    with pytest.raises(ClauseFailure) as first:
+        files.media(rec, client)
+    with pytest.raises(ClauseFailure) as named:
+        files.media(rec, client, clause="MEDIA-DURATION")
+    assert (first.value.clause, named.value.clause) == (CLAUSE, "MEDIA-DURATION")
+    with pytest.raises(HarnessError, match="tagged only with"):
+        files.media(rec, client, clause="BLOCK-AUTH")

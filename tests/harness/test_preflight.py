@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from sora_conformance.contract.paths import REPO_ROOT
+from sora_conformance.paths import REPO_ROOT
 from sora_conformance.harness.preflight import check_signaling
 from sora_conformance.harness.verdict import HarnessError
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from sora_conformance.contract.paths import REPO_ROOT
+from sora_conformance.paths import REPO_ROOT
 from sora_conformance.harness.profile import CAPABILITIES, TargetProfile, load_profile
 
 PROFILES = sorted((REPO_ROOT / "fixtures" / "profiles").glob("*.yaml"))

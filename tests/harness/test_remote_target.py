@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from sora_conformance.contract.paths import REPO_ROOT
+from sora_conformance.paths import REPO_ROOT
 
 pytestmark = pytest.mark.slow
 

@@ -14,7 +14,7 @@ import requests
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from sora_conformance.contract.paths import REPO_ROOT
+from sora_conformance.paths import REPO_ROOT
 from sora_conformance.harness.archive import ArchiveDir
 from sora_conformance.harness.target import Exchange, TargetError
 from sora_conformance.scrub import register

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from sora_conformance.contract.paths import REPO_ROOT
+from sora_conformance.paths import REPO_ROOT
 
 
 def pytest_run(*args: str, cwd=REPO_ROOT, env=None) -> subprocess.CompletedProcess[str]:

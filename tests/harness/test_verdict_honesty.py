@@ -82,6 +82,18 @@ def test_an_interrupted_run_is_incomplete_and_never_pass(pytester):
     assert "PASS" not in (pytester.path / "out" / "conformance-report.md").read_text().splitlines()[0]
 
 
+def test_an_interrupted_distributed_run_names_the_clauses_it_did_not_judge(pytester):
+    # under xdist the controller collects nothing itself: the workers tell it which clause each test judges
+    result = run(pytester, three_tests(first_passes=True), "-n", "2")
+    assert result.ret != 0
+    incomplete = run_report(pytester)["incomplete"]
+    assert incomplete["reason"] == "interrupted" and "test_suite.py::test_third_is_interrupted" in \
+        incomplete["tests_not_run"]
+    clause_of = {"test_first": "SESSION-NEW-ID", "test_second": "SESSION-ID-FORMAT",
+                 "test_third_is_interrupted": "REC-RESTART-NEW-ID"}
+    assert incomplete["clauses_not_judged"] == sorted(clause_of[n.split("::")[1]] for n in incomplete["tests_not_run"])
+
+
 def test_a_run_stopped_by_x_is_incomplete(pytester):
     result = run(pytester, three_tests(first_passes=False), "-x")
     assert result.ret != 0
@@ -138,3 +150,24 @@ def test_a_test_naming_a_clause_it_is_not_tagged_with_is_a_harness_error():
         assert "tagged only with SESSION-NEW-ID" in str(exc)
     else:
         raise AssertionError("an untagged clause was accepted")
+
+
+API_TIMEOUTS = '''
+import pytest
+from sora_conformance.harness.verdict import HarnessError
+
+
+@pytest.mark.parametrize("n", range(3))
+@pytest.mark.clause("SESSION-NEW-ID")
+def test_target_too_slow(n):
+    raise HarnessError(f"cannot reach the Sora API at http://127.0.0.1:9/: Read timed out. (test {n})")
+'''
+
+
+def test_a_cause_that_stops_many_tests_is_said_once_on_the_console(pytester):
+    result = run(pytester, API_TIMEOUTS)
+    assert result.ret == 1
+    remedies = [line for line in result.stdout.lines if "did not answer in time" in line]
+    assert len(remedies) == 1 and "(3 tests)" in remedies[0] and "--timeout-multiplier" in remedies[0]
+    result.stdout.fnmatch_lines(["*SESSION-NEW-ID (must) could not be judged: API timeout"])
+    assert run_report(pytester)["causes"][0]["tests"] == [f"test_suite.py::test_target_too_slow[{n}]" for n in range(3)]

@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 
-from sora_conformance.contract.paths import REPO_ROOT
+from sora_conformance.paths import REPO_ROOT
 from sora_conformance.reporting.allure_html import AllureUnavailable, find_cli, generate, outside_urls
 
 pytest_plugins = ["pytester"]

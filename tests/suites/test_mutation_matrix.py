@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from sora_conformance.catalogue import load_catalogue
-from sora_conformance.contract.paths import REPO_ROOT
+from sora_conformance.paths import REPO_ROOT
 from sora_emulator.faults import FAULTS
 
 pytestmark = pytest.mark.slow

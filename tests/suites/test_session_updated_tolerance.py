@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-from sora_conformance.contract.paths import REPO_ROOT
+from sora_conformance.paths import REPO_ROOT
 
 pytestmark = pytest.mark.slow
 
