@@ -72,7 +72,8 @@ class SoraWebmFile:
         self._frame_ms = 1000 // fps
         tracks = [webm.video_track(*video_size, 10**9 // fps)] if video_size else []
         if self._audio is not None:
-            tracks.append(webm.opus_track(bytes(self._audio.extradata), self._audio.initial_padding * 10**9 // AUDIO_RATE))
+            delay_ns = self._audio.initial_padding * 10**9 // AUDIO_RATE
+            tracks.append(webm.opus_track(bytes(self._audio.extradata), delay_ns))
         self._file = webm.SoraWebm(path, tracks, change)
 
     def video(self, frame: Any, ms: int) -> None:
