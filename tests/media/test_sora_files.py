@@ -89,6 +89,7 @@ def test_webm_ffmpeg_container_is_ffmpegs_shape_around_the_same_media(tmp_path, 
     assert "W12 BlockGroup in a Cluster" in problems and "Tags (Sora writes none)" in problems
     assert any(problem.startswith("W4") for problem in problems)
     assert "W7/W8 A_OPUS is track 1" in webm_problems(voice)
+    assert webm_finalised(single) and webm_finalised(voice)  # FFmpeg finalises its files: Cues after the Clusters
 
 
 def test_webm_no_cues_leaves_files_not_finalised_in_sora_shape_otherwise(tmp_path, red):
