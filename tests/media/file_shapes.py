@@ -48,6 +48,8 @@ def webm_problems(path: Path) -> list[str]:
     if info is None or [(c.name, c.value) for c in list(info)[:3]] != [
             ("TimestampScale", 1_000_000), ("MuxingApp", SORA), ("WritingApp", SORA)]:
         problems.append("W4 Info does not start TimestampScale 1 ms, MuxingApp / WritingApp " + SORA)
+    if info is not None and "SegmentUUID" not in _values(info):
+        problems.append("no SegmentUUID (Sora writes one)")
     tracks = [_values(entry) for entry in segment[names.index("Tracks")]] if "Tracks" in names else []
     problems += _track_problems(segment[names.index("Tracks")]) if tracks else ["no Tracks"]
     audio = next((track.get("TrackNumber") for track in tracks if track.get("CodecID") == "A_OPUS"), None)
