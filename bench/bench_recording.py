@@ -9,6 +9,7 @@ Prints figures; asserts nothing.
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import tempfile
 import threading
@@ -63,4 +64,5 @@ if __name__ == "__main__":
     print(f"{CLIENTS} clients, {RECORD:.0f} s each way: emulator CPU {idle / RECORD:.1%} of a core connected, "
           f"{recording / RECORD:.1%} recording")
     print(f"recording costs {extra:.1%} of a core per connection (decode VP8 + Opus, re-encode to {fmt}); "
-          f"StopRecording answered in {stop * 1000:.0f} ms; {size / 1024:.0f} KiB of {fmt} written")
+          f"StopRecording answered in {stop * 1000:.0f} ms; {size / 1024:.0f} KiB of {fmt} written; "
+          f"1-minute load average {os.getloadavg()[0]:.2f}")

@@ -71,25 +71,25 @@ class ActiveFaults:
         if not (frames or muxings or elements):
             return NO_CHANGES
 
-        def frame(kind: str, frame: Any, at: At) -> Any:
+        def changed_frame(kind: str, frame: Any, at: At) -> Any:
             for change in frames:
                 if frame is None:
                     return None
                 frame = change(kind, frame, at)
             return frame
 
-        def muxing(planned: Muxing) -> Muxing:
+        def changed_muxing(planned: Muxing) -> Muxing:
             for change in muxings:
                 planned = change(planned)
             return planned
 
-        def element(planned: Element) -> list[Element]:
+        def changed_elements(planned: Element) -> list[Element]:
             written = [planned]
             for change in elements:
                 written = [changed for one in written for changed in change(one)]
             return written
 
-        return MediaChanges(frame, muxing, element)
+        return MediaChanges(changed_frame, changed_muxing, changed_elements)
 
     def answer(self, call: ApiCall) -> Answer | None:
         """Dispatch: an answer instead of the handler's, or None."""

@@ -41,18 +41,19 @@ class MediaFile(Protocol):
 
 
 def open_file(path: Path, container_format: str, video_size: tuple[int, int] | None, audio: bool,
-              changes: MediaChanges) -> MediaFile:
+              changes: MediaChanges, fps: int = FPS) -> MediaFile:
+    """`fps`: the video's nominal rate (each frame's duration where the container records one)."""
     muxing = changes.muxing(default_muxing(container_format))
     if muxing.muxer == SORA_WEBM:
-        return SoraWebmFile(path, video_size, audio, changes.element)
-    return FFmpegFile(path, muxing, video_size, audio)
+        return SoraWebmFile(path, video_size, audio, changes.element, fps)
+    return FFmpegFile(path, muxing, video_size, audio, fps)
 
 
-def _video_encoder(container_format: str, width: int, height: int) -> Any:
+def _video_encoder(container_format: str, width: int, height: int, fps: int) -> Any:
     codec, options = VIDEO_CODECS[container_format]
     encoder: Any = av.CodecContext.create(codec, "w")
     encoder.width, encoder.height, encoder.pix_fmt = width, height, "yuv420p"
-    encoder.time_base, encoder.framerate, encoder.options = MS, FPS, dict(options)
+    encoder.time_base, encoder.framerate, encoder.options = MS, fps, dict(options)
     return encoder
 
 
@@ -64,12 +65,15 @@ def _opus_encoder() -> Any:
 
 
 class SoraWebmFile:
-    def __init__(self, path: Path, video_size: tuple[int, int] | None, audio: bool, change: ElementChange) -> None:
-        self._video = _video_encoder("webm", *video_size) if video_size else None
+    def __init__(self, path: Path, video_size: tuple[int, int] | None, audio: bool, change: ElementChange,
+                 fps: int) -> None:
+        self._video = _video_encoder("webm", *video_size, fps) if video_size else None
         self._audio = _opus_encoder() if audio else None
-        tracks = [webm.video_track(*video_size)] if video_size else []
+        self._frame_ms = 1000 // fps
+        tracks = [webm.video_track(*video_size, 10**9 // fps)] if video_size else []
         if self._audio is not None:
-            tracks.append(webm.opus_track(bytes(self._audio.extradata), self._audio.initial_padding * 10**9 // AUDIO_RATE))
+            delay_ns = self._audio.initial_padding * 10**9 // AUDIO_RATE
+            tracks.append(webm.opus_track(bytes(self._audio.extradata), delay_ns))
         self._file = webm.SoraWebm(path, tracks, change)
 
     def video(self, frame: Any, ms: int) -> None:
@@ -91,7 +95,7 @@ class SoraWebmFile:
 
     def _video_packets(self, packets: list[Any]) -> None:
         for packet in packets:
-            self._file.block(webm.VIDEO_TRACK, int(packet.pts), packet.is_keyframe, bytes(packet))
+            self._file.block(webm.VIDEO_TRACK, int(packet.pts), packet.is_keyframe, bytes(packet), self._frame_ms)
 
     def _audio_packets(self, packets: list[Any]) -> None:
         assert self._audio is not None
@@ -104,7 +108,8 @@ class SoraWebmFile:
 
 
 class FFmpegFile:
-    def __init__(self, path: Path, muxing: Muxing, video_size: tuple[int, int] | None, audio: bool) -> None:
+    def __init__(self, path: Path, muxing: Muxing, video_size: tuple[int, int] | None, audio: bool,
+                 fps: int) -> None:
         self._container = av.open(str(path), "w", format=muxing.format, options=dict(muxing.options))
         self._video: Any = None
         self._audio: Any = None
@@ -112,7 +117,7 @@ class FFmpegFile:
         self._filter_name = muxing.video_filter
         if video_size is not None:
             codec, options = VIDEO_CODECS[muxing.format]
-            self._video = self._container.add_stream(codec, rate=FPS)
+            self._video = self._container.add_stream(codec, rate=fps)
             self._video.width, self._video.height = video_size
             self._video.pix_fmt = "yuv420p"
             self._video.codec_context.time_base = MS

@@ -27,6 +27,7 @@ import os
 import struct
 from dataclasses import dataclass
 from pathlib import Path
+
 import ebmlite
 from ebmlite import encoding
 from ebmlite.core import MasterElement
@@ -69,9 +70,10 @@ def encode(element: Element) -> bytes:
     return bytes(kind.encode(value, length=8 if name == "Duration" else None))  # Duration: rewritten in place
 
 
-def video_track(width: int, height: int) -> Element:
+def video_track(width: int, height: int, frame_ns: int) -> Element:
     return ("TrackEntry", [("TrackNumber", VIDEO_TRACK), ("TrackUID", VIDEO_TRACK), ("FlagLacing", 0),
                            ("Language", "und"), ("CodecName", "VP8"), ("CodecID", "V_VP8"), ("TrackType", 1),
+                           ("DefaultDuration", frame_ns),
                            ("Video", [("PixelWidth", width), ("PixelHeight", height), ("DisplayWidth", width),
                                       ("DisplayHeight", height)])])
 

@@ -168,8 +168,8 @@ def test_truncation_cuts_media_writes_only(tmp_path):
     assert json_write.kept == 1.0
 
 
-@pytest.mark.parametrize(("name", "rounded_up"), [("split-archive-C_0001.json", True), ("split-archive-end-C.json", False),
-                                                  ("archive-C.json", False)])
+@pytest.mark.parametrize(("name", "rounded_up"), [
+    ("split-archive-C_0001.json", True), ("split-archive-end-C.json", False), ("archive-C.json", False)])
 def test_split_offsets_overlap_rounds_up_the_stop_of_split_pieces_only(name, rounded_up):
     body = {"start_time_offset": 0, "stop_time_offset": 1}
     [write] = ActiveFaults(["split-offsets-overlap"]).file(FileWrite(Path(name), body))
@@ -219,7 +219,8 @@ def test_muxing_faults_change_only_their_format(fault, fmt, changed):
 
 def test_element_faults_change_only_their_elements():
     block = Block(AUDIO_TRACK, 5, True, b"x", 7, 13_500_000)
-    cluster = ("Cluster", [("Timestamp", 0), ("SimpleBlock", Block(VIDEO_TRACK, 0, True, b"v")), ("SimpleBlock", block)])
+    video = Block(VIDEO_TRACK, 0, True, b"v")
+    cluster = ("Cluster", [("Timestamp", 0), ("SimpleBlock", video), ("SimpleBlock", block)])
     [grouped] = ActiveFaults(["webm-blockgroup"]).media().element(cluster)
     assert grouped[1][:2] == cluster[1][:2] and grouped[1][2][0] == "BlockGroup"
     assert dict(grouped[1][2][1])["DiscardPadding"] == 13_500_000

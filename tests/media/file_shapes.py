@@ -1,17 +1,18 @@
 """The rules Shiguredo's readers place on Sora's recording files (reference recording-files.md: W1-W14 WebM,
 M1-M10 MP4), as small assertions for the emulator's own tests: each returns the rules a file breaks, [] if none.
-WebM is read with ebmlite and the emulator's WebM schema, MP4 boxes with pymp4, H.264 samples with PyAV."""
+WebM is read with ebmlite and the emulator's WebM schema, MP4 boxes with hachoir, H.264 samples with PyAV."""
 from __future__ import annotations
 
-import io
 import struct
 from pathlib import Path
 from typing import Any
 
 import av
+import hachoir.core.config
 from ebmlite.core import MasterElement
 from ebmlite.decoding import readElementID, readElementSize
-from pymp4.parser import Box
+from hachoir.parser.container.mp4 import MP4File
+from hachoir.stream import FileInputStream
 
 from sora_emulator.media.webm import SCHEMA
 
@@ -48,6 +49,8 @@ def webm_problems(path: Path) -> list[str]:
     if info is None or [(c.name, c.value) for c in list(info)[:3]] != [
             ("TimestampScale", 1_000_000), ("MuxingApp", SORA), ("WritingApp", SORA)]:
         problems.append("W4 Info does not start TimestampScale 1 ms, MuxingApp / WritingApp " + SORA)
+    if info is not None and "SegmentUUID" not in _values(info):
+        problems.append("no SegmentUUID (Sora writes one)")
     tracks = [_values(entry) for entry in segment[names.index("Tracks")]] if "Tracks" in names else []
     problems += _track_problems(segment[names.index("Tracks")]) if tracks else ["no Tracks"]
     audio = next((track.get("TrackNumber") for track in tracks if track.get("CodecID") == "A_OPUS"), None)
@@ -102,16 +105,13 @@ def first_cluster_timestamp(path: Path) -> int:
 
 def mp4_problems(path: Path) -> list[str]:
     """M1/M3/M6/M7/M10: one moov, no fragments, Opus audio, no ctts, SPS / PPS in band in every key frame."""
-    data = path.read_bytes()
-    stream = io.BytesIO(data)
-    boxes = []
-    while stream.tell() < len(data):
-        boxes.append(Box.parse_stream(stream))
-    types = [box.type for box in boxes]
-    problems = [] if b"moov" in types else ["M1 no moov"]
-    if b"moof" in types:
+    hachoir.core.config.quiet = True
+    boxes = list(MP4File(FileInputStream(str(path))))
+    tags = [box["tag"].value for box in boxes]
+    problems = [] if "moov" in tags else ["M1 no moov"]
+    if "moof" in tags:
         problems.append("M3 fragmented (moof)")
-    if any(box.type == b"ctts" for moov in boxes if moov.type == b"moov" for box in _boxes(moov)):
+    if "ctts" in (tag for box in boxes if box["tag"].value == "moov" for tag in _tags(box)):
         problems.append("M7 composition offsets (ctts)")
     with av.open(str(path)) as container:
         if container.streams.audio and container.streams.audio[0].codec_context.name != "opus":
@@ -122,8 +122,12 @@ def mp4_problems(path: Path) -> list[str]:
     return problems
 
 
-def _boxes(box: Any) -> list[Any]:
-    return [box, *[inner for child in (box.get("children") or []) for inner in _boxes(child)]]
+def _tags(box: Any) -> list[str]:
+    """The tags of `box` and of every box inside it."""
+    content = box[box.current_length - 1] if box.current_length > 2 else None
+    inner = [field for field in content if field.name.startswith("atom[")] if content is not None and \
+        content.is_field_set else []
+    return [box["tag"].value, *[tag for child in inner for tag in _tags(child)]]
 
 
 def _nal_types(sample: bytes) -> list[int]:

@@ -1,6 +1,7 @@
 """The emulator's media files have the shape of Sora's own, the one Shiguredo's hisui reads (reference
 recording-files.md), for single files, split pieces, audio-only files and MP4; each container fault breaks
 exactly its rule."""
+import json
 import os
 import subprocess
 import sys
@@ -9,8 +10,12 @@ from pathlib import Path
 import pytest
 
 from sora_emulator.faults import ActiveFaults
+from sora_emulator.files import Disk
 from sora_emulator.media.webm import SCHEMA
 from sora_emulator.media.writer import ArchiveMedia, Layout
+from sora_emulator.params import UNSET, RecordingParams
+from sora_emulator.recorder import Recorder
+from sora_emulator.state import Archive, Connection, Recording
 
 from .conftest import FakeClock, audio, feed
 from .file_shapes import first_cluster_timestamp, mp4_problems, webm_finalised, webm_problems
@@ -89,6 +94,7 @@ def test_webm_ffmpeg_container_is_ffmpegs_shape_around_the_same_media(tmp_path, 
     assert "W12 BlockGroup in a Cluster" in problems and "Tags (Sora writes none)" in problems
     assert any(problem.startswith("W4") for problem in problems)
     assert "W7/W8 A_OPUS is track 1" in webm_problems(voice)
+    assert webm_finalised(single) and webm_finalised(voice)  # FFmpeg finalises its files: Cues after the Clusters
 
 
 def test_webm_no_cues_leaves_files_not_finalised_in_sora_shape_otherwise(tmp_path, red):
@@ -110,3 +116,31 @@ def test_hisui_reads_and_decodes_every_file(tmp_path, red, fmt):
         pytest.skip(f"hisui decodes H.264 only with OpenH264 ({OPENH264}, Debian's libopenh264-7)")
     for path in recorded(tmp_path, red, fmt):
         assert hisui_errors(path) == "", path.name
+
+
+def composed_seconds(tmp_path, sig, faults=()):
+    """hisui composes a split-only recording (1 s pieces) of one connection recorded for 3.3 s; the
+    composed audio and video durations."""
+    clock = FakeClock()
+    connection = Connection("CID", "c", "SID", "sendonly", "CID", "CID", True, True, False, clock(), connected=True)
+    rec = Recording("RID", "c", "SID", RecordingParams("c", None, True, 1, UNSET), clock())
+    archive = Archive(connection, clock())
+    recorder = Recorder(tmp_path, Disk(ActiveFaults(faults).file), media_changes=ActiveFaults(faults).media())
+    media = recorder.media_writer(rec, archive, clock)
+    feed(media, clock, 3.3, sig)
+    archive.stop_time = clock()
+    recorder.finalise_archive(rec, archive, media)
+    done = subprocess.run([str(HISUI), "compose", "-P", str(tmp_path / "RID")], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr[-500:]
+    stats = json.loads(done.stdout)
+    return stats["output_audio_duration_seconds"], stats["output_video_duration_seconds"]
+
+
+def test_hisui_composes_every_split_piece(tmp_path, red):
+    """Each piece's stop_time_offset is the next one's start: hisui keeps them all."""
+    assert all(abs(seconds - 3.3) < 0.33 for seconds in composed_seconds(tmp_path, red))
+
+
+def test_split_offsets_overlap_makes_hisui_drop_pieces(tmp_path, red):
+    assert all(seconds < 2.5 for seconds in composed_seconds(tmp_path, red, ["split-offsets-overlap"]))
