@@ -85,7 +85,7 @@ def test_split_archives_follow_each_other_without_gaps(sora, fmt):
     pieces = sora.files.media(rec, rec.client)
     sora.check(len(pieces) >= 2, f"{len(pieces)} split piece(s) for 1.4 s at split_duration 1", "at least 2 pieces",
                [p.name for p in pieces])
-    rules = validate_archive_dir(sora.recording_dir(rec))  # the JSON offsets: each piece starts at the previous stop
+    rules = validate_archive_dir(sora.files.directory(rec))  # the JSON offsets: each piece starts at the previous stop
     sora.check_contract([r for r in rules if any(v.clause == "FILE-SPLIT-OFFSETS" for v in r.violations)])
     intervals = [p.interval() for p in pieces]
     sora.check(all(intervals), "a split piece's JSON states no interval", "start/stop_timestamp or _time_offset",
