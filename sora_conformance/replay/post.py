@@ -153,10 +153,14 @@ class Poster:
         cause = exc
         while cause.__context__ is not None and isinstance(cause, urllib3.exceptions.HTTPError):
             cause = cause.__context__
+        name = type(cause).__name__
         if isinstance(cause, urllib3.exceptions.HTTPError):
-            return f"connection dropped or refused ({type(cause).__name__})"
-        detail = getattr(cause, "strerror", None) or str(cause) or type(cause).__name__
-        return f"connection dropped or refused ({type(cause).__name__}: {detail})"
+            return f"connection dropped or refused ({name})"
+        detail = getattr(cause, "strerror", None) or str(cause) or name
+        if isinstance(cause, http.client.HTTPException) and not isinstance(
+                cause, (ConnectionError, http.client.IncompleteRead)):  # a status line or header http.client refuses
+            return f"not an HTTP answer ({name}: {detail[:200]})"
+        return f"connection dropped or refused ({name}: {detail[:200]})"
 
     def close(self) -> None:
         self._watchdog.close()

@@ -94,3 +94,20 @@ def test_an_answer_over_the_cap_is_reported_cut_not_as_invalid_json(httpserver: 
                  "--failures-dir", str(tmp_path)])
     out = capsys.readouterr().out
     assert code == 1 and "the answer is longer than 4 MiB (cut there" in out and "not JSON" not in out
+
+
+def answers_garbage(conn: socket.socket, pause) -> None:
+    conn.sendall(b"SSH-2.0-OpenSSH_9.6\r\n\r\n")
+
+
+def hangs_up_mid_body(conn: socket.socket, pause) -> None:
+    conn.sendall(b"HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\n{")
+
+
+@pytest.mark.parametrize("serve, reason", [(answers_garbage, "not an HTTP answer (BadStatusLine"),
+                                           (hangs_up_mid_body, "connection dropped or refused (IncompleteRead")],
+                         ids=["not-http", "cut-mid-body"])
+def test_an_answer_that_is_not_http_or_cut_short_says_which(raw_receiver, tmp_path, capsys, serve, reason):
+    receiver = raw_receiver(serve)
+    code = main(["replay", "--to", receiver.url, "--types", "session.destroyed", "--failures-dir", str(tmp_path)])
+    assert code == 1 and f"FAIL session.destroyed: {reason}" in capsys.readouterr().out
