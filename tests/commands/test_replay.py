@@ -171,3 +171,15 @@ def test_the_endpoint_is_added_to_the_path_not_after_the_query(httpserver, tmp_p
     assert main(["replay", "--to", url, "--types", "archive.started,auth.request"]) == 0
     assert {(r.path, r.query_string) for r, _ in httpserver.log} == {("/hooks/event", b"key=v"),
                                                                       ("/hooks/auth", b"key=v")}
+
+
+def test_a_write_that_fails_after_the_run_is_one_line_exit_2(httpserver, tmp_path, capsys, monkeypatch):
+    from sora_conformance.commands import replay as command
+
+    def disk_full(path, outcome):
+        raise OSError(28, "No space left on device", str(path))
+    monkeypatch.setattr(command, "write_junit", disk_full)
+    url = accepting(httpserver)
+    assert main(["replay", "--to", url, "--types", "session.destroyed", "--junit", str(tmp_path / "x.xml")]) == 2
+    err = capsys.readouterr().err
+    assert err == f"sora-conformance replay: cannot write the results: No space left on device ({tmp_path / 'x.xml'})\n"
