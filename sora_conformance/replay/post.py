@@ -140,9 +140,16 @@ class Poster:
         host, port = (parts.host or "").strip("[]"), parts.port or (443 if parts.scheme == "https" else 80)
         sock = create_connection((host, port), timeout=max(deadline - time.monotonic(), 0.001),
                                  socket_options=HTTPConnection.default_socket_options)
-        self._watchdog.arm(sock, deadline)
-        if parts.scheme == "https":
-            sock = self._tls.wrap_socket(sock, server_hostname=host)
+        try:
+            if parts.scheme == "https":  # wrapping takes the socket over: the watchdog must hold the wrapped one
+                sock = self._tls.wrap_socket(sock, server_hostname=host, do_handshake_on_connect=False)
+                self._watchdog.arm(sock, deadline)
+                sock.do_handshake()
+            else:
+                self._watchdog.arm(sock, deadline)
+        except BaseException:
+            sock.close()
+            raise
         conn = HTTPConnection(host, port, timeout=max(deadline - time.monotonic(), 0.001))
         conn.sock = sock  # http.client then sends on it instead of connecting again
         return sock, conn

@@ -2,9 +2,13 @@
 broken or hostile receiver would (trickling, streaming for ever, never answering). Each stops by itself."""
 from __future__ import annotations
 
+import shutil
 import socket
+import ssl
+import subprocess
 import threading
 import time
+from pathlib import Path
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -16,7 +20,8 @@ Serve = Callable[[socket.socket, Pause], None]
 
 
 class RawReceiver:
-    def __init__(self, serve: Serve) -> None:
+    def __init__(self, serve: Serve, tls: ssl.SSLContext | None = None) -> None:
+        self.tls = tls
         self.listener = socket.create_server(("127.0.0.1", 0))
         self.listener.settimeout(0.2)
         self.stop = threading.Event()
@@ -28,7 +33,7 @@ class RawReceiver:
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.listener.getsockname()[1]}/hooks"
+        return f"http{'s' if self.tls else ''}://127.0.0.1:{self.listener.getsockname()[1]}/hooks"
 
     def _accept(self) -> None:
         while not self.stop.is_set():
@@ -49,6 +54,8 @@ class RawReceiver:
 
         try:
             conn.settimeout(LIFETIME)
+            if self.tls is not None:
+                conn = self.tls.wrap_socket(conn, server_side=True)
             read_request(conn)
             self.serve(conn, pause)
         except OSError:
@@ -84,13 +91,26 @@ def read_request(conn: socket.socket) -> bytes:
 
 
 @pytest.fixture
-def raw_receiver() -> Iterator[Callable[[Serve], RawReceiver]]:
+def raw_receiver() -> Iterator[Callable[..., RawReceiver]]:
     made: list[RawReceiver] = []
 
-    def make(serve: Serve) -> RawReceiver:
-        made.append(RawReceiver(serve))
+    def make(serve: Serve, tls: ssl.SSLContext | None = None) -> RawReceiver:
+        made.append(RawReceiver(serve, tls))
         return made[-1]
 
     yield make
     for receiver in made:
         receiver.close()
+
+
+@pytest.fixture(scope="session")
+def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A self-signed certificate for 127.0.0.1 (certificate, key), made by the openssl command."""
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is not installed: no certificate for the TLS receiver")
+    directory = tmp_path_factory.mktemp("tls")
+    cert, key = directory / "cert.pem", directory / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+                    "-nodes", "-keyout", str(key), "-out", str(cert), "-days", "1", "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1"], check=True, capture_output=True, timeout=30)
+    return cert, key

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 import socket
+import ssl
 import time
 
 import pytest
@@ -111,3 +112,21 @@ def test_an_answer_that_is_not_http_or_cut_short_says_which(raw_receiver, tmp_pa
     receiver = raw_receiver(serve)
     code = main(["replay", "--to", receiver.url, "--types", "session.destroyed", "--failures-dir", str(tmp_path)])
     assert code == 1 and f"FAIL session.destroyed: {reason}" in capsys.readouterr().out
+
+
+
+def test_a_tls_receiver_that_trickles_its_headers_ends_at_the_deadline(raw_receiver, certificate, tmp_path, capsys,
+                                                                       monkeypatch):
+    from sora_conformance.replay import post
+
+    cert, key = certificate
+    server = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    server.load_cert_chain(cert, key)
+    monkeypatch.setattr(post.Poster, "_tls", ssl.create_default_context(cafile=str(cert)))  # trust it
+    receiver = raw_receiver(trickle_head, tls=server)
+    started = time.monotonic()
+    code = main(["replay", "--to", receiver.url, "--types", "session.destroyed", "--timeout", str(TIMEOUT),
+                 "--failures-dir", str(tmp_path)])
+    elapsed = time.monotonic() - started
+    assert code == 1 and "FAIL session.destroyed: no answer within 0.3 s (timeout)" in capsys.readouterr().out
+    assert elapsed < receiver.connections * (TIMEOUT + MARGIN) + STARTUP
