@@ -32,6 +32,7 @@ from ..scrub import scrub_text
 HELP = ("post webhooks to your receiver: the valid examples, or with --generate N payloads generated from the "
         "contract, failures shrunk")
 PREFIX = "sora-conformance replay"
+DEFAULT_FAILURES_DIR = Path("reports/replay-failures")  # checked only when written: a run without failures needs none
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -52,8 +53,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--junit", type=Path, metavar="FILE", help="write JUnit XML here")
     parser.add_argument("--allure-dir", type=Path, metavar="DIR",
                         help="write Allure results here (`allure generate DIR` renders them)")
-    parser.add_argument("--failures-dir", type=Path, default=Path("reports/replay-failures"), metavar="DIR",
-                        help="where failing payloads are written (default reports/replay-failures)")
+    parser.add_argument("--failures-dir", type=Path, metavar="DIR",
+                        help=f"where failing payloads are written (default {DEFAULT_FAILURES_DIR})")
 
 
 def parse_types(text: str | None, only: list[str] | None = None) -> list[str]:
@@ -118,7 +119,7 @@ def replay(args: argparse.Namespace, receiver: Receiver, types: list[str], quiet
 
 
 def report(args: argparse.Namespace, outcome: Outcome, receiver: Receiver, types: list[str]) -> None:
-    written = failures_dir(args.failures_dir, outcome) if outcome.failures else None
+    written = failures_dir(args.failures_dir or DEFAULT_FAILURES_DIR, outcome) if outcome.failures else None
     if written is not None:
         write_failures(written, outcome.failures)
     reproduce = reproduction(args, receiver, types) if outcome.failures else None
