@@ -16,7 +16,7 @@ from sora_conformance.cli import main
 
 TIMEOUT = 0.3
 MARGIN = 0.5  # per post, beyond --timeout: connecting, the watchdog waking up, a busy machine
-STARTUP = 3.0  # loading the schemas, printing
+STARTUP = 5.0  # loading the schemas, printing, a busy machine (a hang lasts LIFETIME = 30 s per connection)
 
 
 def trickle_head(conn: socket.socket, pause) -> None:
