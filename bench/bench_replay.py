@@ -17,7 +17,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from hypothesis import HealthCheck, given, settings
 from hypothesis import seed as hypothesis_seed
 
-from sora_conformance.contract.generate import TYPES, payload_strategy
+from sora_conformance.contract.generate import payload_strategy
+from sora_conformance.contract.kinds import TYPES
 from sora_conformance.replay.hunt import hunt, shares
 from sora_conformance.replay.receiver import Receiver
 
@@ -97,7 +98,8 @@ def main() -> None:
         print(f"  load average before: {os.getloadavg()[0]:.2f} (2 cores; other work slows the wall figure)")
         for seed in SEEDS:
             started, cpu, child_cpu = time.perf_counter(), time.process_time(), cpu_seconds(child.pid)
-            failures, tally = hunt(receiver, TYPES, count, seed)
+            cases, tally = hunt(receiver, TYPES, count, seed)
+            failures = [f for case in cases for f in case.failures]
             elapsed = time.perf_counter() - started
             ours = (time.process_time() - cpu) / tally.posted * 1000
             theirs = (cpu_seconds(child.pid) - child_cpu) / tally.posted * 1000
@@ -106,6 +108,7 @@ def main() -> None:
                   f"{ours:.2f} ms replay + {theirs:.2f} ms receiver = {1000 / (ours + theirs):,.0f}/s on free cores")
         for seed in SEEDS:
             print(f"  seed {seed}: generation alone {generation_only(count, seed):,.0f} payloads/s")
+        receiver.close()
     finally:
         child.terminate()
         child.wait(timeout=10)

@@ -15,7 +15,7 @@ import json
 import re
 import threading
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 REDACTED = "REDACTED"  # what stands for a secret, in scrubbed text and in a Secret's repr
 SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
@@ -60,3 +60,14 @@ def scrub(value: Any) -> Any:
 
 def holds_secret(text: str) -> bool:
     return scrub_text(text) != text
+
+
+def without_credentials(url: str) -> str:
+    """A URL as printed: no user:password, query or fragment (they may carry a token)."""
+    try:
+        parts = urlsplit(url)
+        port = f":{parts.port}" if parts.port else ""
+    except ValueError:
+        return "<an unparsable URL>"
+    host = f"[{parts.hostname}]" if parts.hostname and ":" in parts.hostname else parts.hostname or ""
+    return f"{parts.scheme}://{host}{port}{parts.path}" if parts.scheme else "<not a URL>"

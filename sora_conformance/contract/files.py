@@ -27,6 +27,7 @@ class ItemResult:
     violations: list[Violation] = field(default_factory=list)
     error: str | None = None  # could not be read, parsed or classified
     note: str | None = None  # not checked, and not a failure (e.g. a webhook type the contract does not cover)
+    skipped: str | None = None  # not read at all, and why (a symbolic link inside a directory is never followed)
 
     def fails(self, strict: bool = False) -> bool:
         return self.error is not None or any(v.fails(strict) for v in self.violations)
@@ -107,6 +108,15 @@ def validate_jsonl(path: Path, as_type: str | None = None) -> Iterator[ItemResul
             yield validate_payload(unwrap(line), str(path), as_type, number, endpoint)
 
 
+def not_followed(path: Path) -> ItemResult:
+    return ItemResult(str(path), skipped="symbolic link, not followed (only what is inside the directory is read)")
+
+
+def regular(path: Path) -> bool:
+    """A file of the directory itself: a symbolic link may point anywhere (/etc), so it is never read."""
+    return path.is_file() and not path.is_symlink()
+
+
 def recording_dirs(root: Path) -> list[Path]:
     if any(root.glob("report-*.json")):
         return [root]
@@ -115,8 +125,16 @@ def recording_dirs(root: Path) -> list[Path]:
 
 def validate_archive_dir(root: Path) -> Iterator[ItemResult]:
     for directory in recording_dirs(root):
+        if directory.is_symlink():
+            yield not_followed(directory)
+            continue
         files: dict[str, Any] = {}
-        for path in sorted(p for p in directory.glob("*.json") if p.is_file()):
+        for path in sorted(directory.glob("*.json")):
+            if path.is_symlink():
+                yield not_followed(path)
+                continue
+            if not path.is_file():
+                continue
             result = validate_file(path)
             yield result
             payload, _ = _read_json(path)
@@ -162,7 +180,7 @@ def check_cross_files(directory: Path, files: dict[str, Any]) -> Iterator[ItemRe
 
 
 def _has_media(directory: Path, stem: str) -> bool:
-    return any((directory / f"{stem}{suffix}").is_file() for suffix in MEDIA_SUFFIXES)
+    return any(regular(directory / f"{stem}{suffix}") for suffix in MEDIA_SUFFIXES)
 
 
 def _check_single(directory: Path, files: dict[str, Any], cid: str, index: int) -> Iterator[ItemResult]:

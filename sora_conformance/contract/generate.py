@@ -1,4 +1,4 @@
-"""Webhook payloads generated from the contract: which types exist, where each is posted, what edges it covers.
+"""Webhook payloads generated from the contract, and the edges of the contract each covers.
 
 `payload_strategy(kind)` is a Hypothesis strategy of payloads of one type, every one valid against its schema
 (the replay command checks each again before posting). `edges_of` names the corners of the contract a
@@ -15,20 +15,11 @@ from typing import Any
 
 from hypothesis import strategies as st
 
+from .kinds import RECORDING
 from .schemas import load_schemas, schema_uri
 from .strategies import MAX_SAFE_INTEGER, SchemaStrategies
 
 COMMON = "https://schemas.sora-conformance.invalid/_defs/common.schema.json#/$defs/"
-ENDPOINT = {
-    "session.created": "session", "session.destroyed": "session", "recording.started": "session",
-    "recording.report": "session", "auth.request": "auth",
-    "connection.created": "event", "connection.destroyed": "event", "archive.started": "event",
-    "archive.available": "event", "archive.failed": "event", "split-archive.available": "event",
-    "split-archive.end": "event",
-}
-TYPES = list(ENDPOINT)  # legacy.* are left out on purpose: a migrated receiver no longer gets them
-ANSWER_SCHEMA = {"session.created": "session.created.response", "auth.request": "auth.response"}
-RECORDING = ("recording.started", "recording.report")
 EPOCH_2000 = datetime(2000, 1, 1, tzinfo=timezone.utc)
 CENTURY_MICROS = 100 * 365 * 86400 * 10**6
 OFFSETS = (0, 540, -300, 330, 840, -720)  # minutes: Z, Japan, the Americas, India, and the extremes

@@ -10,7 +10,7 @@ from typing import Any
 from ..catalogue import load_catalogue
 from ..media.content import shortfall, stated_interval
 from .containers import FINALISED, ContainerReport, check_media
-from .files import MEDIA_SUFFIXES, ItemResult, parse_json, recording_dirs
+from .files import MEDIA_SUFFIXES, ItemResult, not_followed, parse_json, recording_dirs, regular
 from .validator import Violation, level_for
 
 OWN_CONTENT = "MEDIA-OWN-CONTENT"
@@ -18,12 +18,16 @@ OWN_CONTENT = "MEDIA-OWN-CONTENT"
 
 def validate_archive_media(root: Path) -> Iterator[ItemResult]:
     for directory in recording_dirs(root):
+        if directory.is_symlink():
+            continue  # validate_archive_dir says it was not followed
         for meta_path in sorted(directory.glob("*archive-*.json")):
-            if meta_path.name.startswith("split-archive-end-") or not meta_path.is_file():
-                continue  # split-archive-end has no media of its own
+            if meta_path.name.startswith("split-archive-end-") or not regular(meta_path):
+                continue  # split-archive-end has no media of its own; a link is never read
             for suffix in MEDIA_SUFFIXES:
                 media = meta_path.with_suffix(suffix)
-                if media.is_file():
+                if media.is_symlink():
+                    yield not_followed(media)
+                elif media.is_file():
                     yield judged(media, _meta(meta_path))
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from ..scrub import without_credentials
 from .bounded_server import DEFAULT_MAX_CONNECTIONS
 from .secret import REDACTED, Secret
 from .webhook_server import DEFAULT_MAX_BODY
@@ -60,17 +61,6 @@ class HarnessConfig:
 
     def redacted_headers(self) -> dict[str, str]:
         return {name: REDACTED for name, _ in self.api_headers}
-
-
-def without_credentials(url: str) -> str:
-    """A URL as printed: no user:password, query or fragment (they may carry a token)."""
-    try:
-        parts = urlsplit(url)
-        port = f":{parts.port}" if parts.port else ""
-    except ValueError:
-        return "<an unparsable URL>"
-    host = f"[{parts.hostname}]" if parts.hostname and ":" in parts.hostname else parts.hostname or ""
-    return f"{parts.scheme}://{host}{port}{parts.path}" if parts.scheme else "<not a URL>"
 
 
 def printed_target(config: HarnessConfig) -> dict[str, Any]:

@@ -2,12 +2,10 @@
 every distinct way the receiver fails (webhook type x failure kind) is shrunk to its smallest payload."""
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
-import time
-from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -16,27 +14,18 @@ from hypothesis import seed as hypothesis_seed
 from hypothesis.configuration import set_hypothesis_home_dir
 from hypothesis.errors import FlakyFailure
 
-from ..contract.generate import edges_of, payload_strategy
-from ..contract.validator import validate
-from .receiver import Answer, Receiver, judge
+from ..contract.generate import payload_strategy
+from .outcome import Case, Failure, Tally
+from .receiver import Receiver, judge
 
 
 class ReceiverFailed(Exception):
     """One payload the receiver did not handle. Subclassed per (type, kind of failure): Hypothesis tells
     bugs apart by exception class, so each way of failing is shrunk and reported on its own."""
 
-    def __init__(self, kind: str, payload: Any, answer: Answer, reason: str) -> None:
-        super().__init__(f"{kind}: {reason}")
-        self.kind, self.payload, self.answer, self.reason = kind, payload, answer, reason
-        self.flaky = False
-
-
-class GeneratedInvalid(Exception):
-    """Our generator made a payload our schema rejects: our bug, never posted."""
-
-    def __init__(self, kind: str, payload: Any, violation: str) -> None:
-        super().__init__(f"generated {kind} payload is invalid against our schema: {violation}")
-        self.kind, self.payload = kind, payload
+    def __init__(self, failure: Failure) -> None:
+        super().__init__(f"{failure.kind}: {failure.reason}")
+        self.failure = failure
 
 
 @functools.cache
@@ -49,18 +38,6 @@ def failure_key(reason: str) -> str:
     if reason.startswith("answered HTTP"):
         return reason
     return reason.split(" (")[0].split(":")[0]
-
-
-@dataclass
-class Tally:
-    posted: int = 0
-    started: float = field(default_factory=time.monotonic)
-    edges: Counter[str] = field(default_factory=Counter)
-    types: Counter[str] = field(default_factory=Counter)
-    failing: set[str] = field(default_factory=set)
-
-    def rate(self) -> float:
-        return self.posted / max(time.monotonic() - self.started, 1e-9)
 
 
 def keep_hypothesis_out_of_cwd() -> None:
@@ -76,33 +53,28 @@ def shares(count: int, types: list[str]) -> dict[str, int]:
 
 
 def hunt(receiver: Receiver, types: list[str], count: int, seed: int,
-         on_post: Callable[[Tally], None] = lambda tally: None) -> tuple[list[ReceiverFailed], Tally]:
-    """Post `count` generated payloads (plus the shrinking attempts); the smallest failing one per bug."""
+         on_post: Callable[[Tally], None] = lambda tally: None) -> tuple[list[Case], Tally]:
+    """Post `count` generated payloads (plus the shrinking attempts): one case per type, holding the smallest
+    failing payload of each bug found."""
     keep_hypothesis_out_of_cwd()
     tally = Tally()
 
     def check(kind: str, payload: Any) -> None:
-        violations = validate(payload, kind)
-        if violations:
-            raise GeneratedInvalid(kind, payload, str(violations[0]))
-        answer = receiver.post(kind, payload)
-        tally.posted += 1
-        tally.types[kind] += 1
-        tally.edges.update(edges_of(kind, payload))
+        answer = receiver.checked_post(kind, payload)
         reason = judge(kind, answer)
+        tally.record(kind, payload, reason)
         on_post(tally)
         if reason is not None:
-            tally.failing.add(kind)
-            raise failure_class(kind, failure_key(reason))(kind, payload, answer, reason)
+            raise failure_class(kind, failure_key(reason))(Failure(kind, payload, answer.excerpt(), reason))
 
-    failures: list[ReceiverFailed] = []
-    for kind, share in shares(count, types).items():
-        if share:
-            failures += search(kind, share, seed, check)
-    return failures, tally
+    cases = [Case(kind, kind, failures=search(kind, share, seed, check) if share else [])
+             for kind, share in shares(count, types).items()]
+    for case in cases:
+        case.posted = tally.types[case.kind]
+    return cases, tally
 
 
-def search(kind: str, count: int, seed: int, check: Callable[[str, Any], None]) -> list[ReceiverFailed]:
+def search(kind: str, count: int, seed: int, check: Callable[[str, Any], None]) -> list[Failure]:
     """One Hypothesis run over one webhook type."""
     options = settings(max_examples=count, database=None, deadline=None, derandomize=False,
                        suppress_health_check=list(HealthCheck), report_multiple_bugs=True,
@@ -118,12 +90,11 @@ def search(kind: str, count: int, seed: int, check: Callable[[str, Any], None]) 
     return []
 
 
-def collect(found: BaseException, flaky: bool = False) -> list[ReceiverFailed]:
+def collect(found: BaseException, flaky: bool = False) -> list[Failure]:
     """The receiver failures in what Hypothesis raised (one, a group, or a group of flaky ones)."""
     if isinstance(found, ReceiverFailed):
-        found.flaky = flaky
-        return [found]
+        return [dataclasses.replace(found.failure, flaky=flaky)]
     if isinstance(found, BaseExceptionGroup):
         inner = flaky or isinstance(found, FlakyFailure)
         return [f for e in found.exceptions for f in collect(e, inner)]
-    raise found  # GeneratedInvalid or a bug of ours: not a verdict on the receiver
+    raise found  # InvalidPayload or a bug of ours: not a verdict on the receiver

@@ -1,40 +1,31 @@
-"""What the generated replay tells the user: progress, the shrunk failures, a reproduction line, the
-failing payloads on disk, the edges covered, and JUnit XML for CI."""
+"""What a replay tells the user, in both modes: progress, one line per case, each failure with its payload and
+a curl line to post it again, the failing payloads on disk, the edges covered, a reproduction line, or all of
+it as one JSON document. URLs are printed without user, password and query (receiver.shown_url)."""
 from __future__ import annotations
 
 import json
 import shlex
 import sys
 import time
-import xml.etree.ElementTree as ET
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
 from ..contract.generate import reachable_edges
-from .hunt import ReceiverFailed, Tally
-from .receiver import Answer, encode
+from ..contract.kinds import KINDS
+from .outcome import Case, Failure, Outcome, Tally
+from .post import Answer
+from .receiver import Receiver, encode
 
 PROGRESS_EVERY = 0.25  # seconds between progress line updates
-
-
-@dataclass(frozen=True)
-class NegativeResult:
-    kind: str
-    name: str
-    clause: str
-    answer: Answer
-
-    @property
-    def accepted(self) -> bool:
-        return self.answer.status is not None and 200 <= self.answer.status < 300
+HIDDEN = "--to's user, password and query are not printed: add them back to reproduce"
 
 
 class Progress:
     """One line on stderr, rewritten in place on a terminal; silent when stderr is a file or a pipe."""
 
-    def __init__(self, total: int, stream: TextIO | None = None) -> None:
-        self.total, self.stream = total, stream or sys.stderr
+    def __init__(self, total: int, stream: TextIO | None = None, shrinking: bool = True) -> None:
+        self.of = f"of {total} generated, plus shrinking" if shrinking else f"of {total}"
+        self.stream = stream or sys.stderr
         self.live = self.stream.isatty()
         self.shown = 0.0
 
@@ -43,7 +34,7 @@ class Progress:
         if self.live and now - self.shown >= PROGRESS_EVERY:
             self.shown = now
             failing = f", failing: {', '.join(sorted(tally.failing))}" if tally.failing else ""
-            self.stream.write(f"\r  replay: {tally.posted} posted (of {self.total} generated, plus shrinking), "
+            self.stream.write(f"\r  replay: {tally.posted} posted ({self.of}), "
                               f"{tally.rate():.0f}/s{failing}\x1b[K")
             self.stream.flush()
 
@@ -53,18 +44,23 @@ class Progress:
             self.stream.flush()
 
 
-def reproduction(args: Any, types: list[str]) -> str:
-    words = ["sora-conformance", "replay", "--to", args.to, "--generate", str(args.generate), "--seed", str(args.seed)]
-    if args.types:
+def reproduction(args: Any, receiver: Receiver, types: list[str]) -> str:
+    words = ["sora-conformance", "replay", "--to", receiver.shown_url()]
+    if args.generate is not None:
+        words += ["--generate", str(args.generate), "--seed", str(args.seed)]
+    if args.types or args.only:
         words += ["--types", ",".join(types)]
     if args.timeout != 10.0:
         words += ["--timeout", f"{args.timeout:g}"]
     return shlex.join(words)
 
 
-def write_failures(directory: Path, failures: list[ReceiverFailed], seed: int) -> Path:
-    """DIR/seed-S/NN-type.json (the payload exactly as posted) and NN-type.answer.txt beside it."""
-    target = directory / f"seed-{seed}"
+def failures_dir(directory: Path, outcome: Outcome) -> Path:
+    return directory / (f"seed-{outcome.seed}" if outcome.mode == "generated" else "examples")
+
+
+def write_failures(target: Path, failures: list[Failure]) -> None:
+    """DIR/NN-type.json (the payload exactly as posted) and NN-type.answer.txt beside it."""
     target.mkdir(parents=True, exist_ok=True)
     for stale in [*target.glob("[0-9][0-9]-*.json"), *target.glob("[0-9][0-9]-*.answer.txt")]:
         stale.unlink()  # an earlier run with this seed: its files would read as this run's
@@ -73,20 +69,42 @@ def write_failures(directory: Path, failures: list[ReceiverFailed], seed: int) -
         (target / f"{stem}.json").write_bytes(encode(failure.payload))
         (target / f"{stem}.answer.txt").write_text(f"{failure.reason}\n{failure.answer.describe()}\n",
                                                    encoding="utf-8")
-    return target
 
 
-def print_failures(failures: list[ReceiverFailed], written: Path, url_for: Any, out: TextIO) -> None:
-    for index, failure in enumerate(failures, 1):
+def curl(receiver: Receiver, failure: Failure, path: Path) -> str:
+    words = ["curl", "-sS", "-X", "POST", "-H", "content-type: application/json"]
+    for name, value in KINDS[failure.kind].headers(failure.payload).items():
+        words += ["-H", f"{name}: {value}"]
+    return shlex.join([*words, "--data-binary", f"@{path}", receiver.shown_url(failure.kind)])
+
+
+def print_outcome(outcome: Outcome, receiver: Receiver, written: Path | None, out: TextIO) -> None:
+    for case in outcome.cases:
+        print(f"  {'fail' if case.failures else 'ok':<5} {case.name}  {_case_detail(case)}", file=out)
+    for index, failure in enumerate(outcome.failures, 1):
         flaky = " (flaky: it passed when posted again)" if failure.flaky else ""
-        path = written / f"{index:02d}-{failure.kind}.json"
         print(f"FAIL {failure.kind}: {failure.reason}{flaky}", file=out)
-        print("  smallest failing payload:", file=out)
+        print("  smallest failing payload:" if outcome.mode == "generated" else "  payload:", file=out)
         for line in json.dumps(failure.payload, indent=2, ensure_ascii=True).splitlines():
             print(f"    {line}", file=out)
         print(f"  answer: {failure.answer.describe()}", file=out)
-        print(f"  written to {path}; post it again: curl -sS -X POST -H 'content-type: application/json' "
-              f"--data-binary @{shlex.quote(str(path))} {shlex.quote(url_for(failure.kind))}", file=out)
+        if written is not None:
+            path = written / f"{index:02d}-{failure.kind}.json"
+            print(f"  written to {path}; post it again: {curl(receiver, failure, path)}", file=out)
+    if outcome.mode == "generated":
+        print_edges(outcome.tally, outcome.types, out)
+    if outcome.negatives:
+        print("negative payloads (informational: each breaks a must clause; Sora never sends them):", file=out)
+        for r in outcome.negatives:
+            verdict = "accepted" if r.accepted else "refused"
+            print(f"  {verdict:<8} {r.kind:<18} {r.name} [{r.clause}]: {r.answer.describe()}", file=out)
+
+
+def _case_detail(case: Case) -> str:
+    if case.answer is not None:  # an example: its one answer
+        shown = f"HTTP {case.answer.status}" if case.answer.status is not None else "no answer"
+        return f"{shown}, {case.answer.seconds * 1000:.1f} ms"
+    return f"{case.posted} posted"
 
 
 def print_edges(tally: Tally, types: list[str], out: TextIO) -> None:
@@ -98,34 +116,33 @@ def print_edges(tally: Tally, types: list[str], out: TextIO) -> None:
         print(f"edges not reached (raise --generate): {', '.join(missing)}", file=out)
 
 
-def print_negatives(results: list[NegativeResult], out: TextIO) -> None:
-    print("negative payloads (informational: each breaks a must clause; Sora never sends them):", file=out)
-    for r in results:
-        verdict = "accepted" if r.accepted else "refused"
-        print(f"  {verdict:<8} {r.kind:<18} {r.name} [{r.clause}]: {r.answer.describe()}", file=out)
+def summary(outcome: Outcome) -> str:
+    failing = outcome.failing_types
+    return (f"{outcome.tally.posted} payloads posted ({outcome.tally.rate():.0f}/s); "
+            + (f"FAILED: {', '.join(failing)}" if failing else f"all {len(outcome.types)} types handled"))
 
 
-def write_junit(path: Path, types: list[str], failures: list[ReceiverFailed], tally: Tally,
-                negatives: list[NegativeResult], seed: int) -> None:
-    by_kind = {f.kind: f for f in failures}
-    suite = ET.Element("testsuite", name="sora-conformance replay", tests=str(len(types) + len(negatives)),
-                       failures=str(len(by_kind)), errors="0", skipped="0")
-    props = ET.SubElement(suite, "properties")
-    ET.SubElement(props, "property", name="seed", value=str(seed))
-    ET.SubElement(props, "property", name="posted", value=str(tally.posted))
-    for name, count in sorted(tally.edges.items()):
-        ET.SubElement(props, "property", name=f"edge: {name}", value=str(count))
-    for kind in types:
-        case = ET.SubElement(suite, "testcase", classname="replay.generated", name=kind)
-        case.set("time", "0")
-        if kind in by_kind:
-            failure = by_kind[kind]
-            node = ET.SubElement(case, "failure", message=failure.reason)
-            node.text = json.dumps(failure.payload, indent=2, ensure_ascii=True) + "\n" + failure.answer.describe()
-    for r in negatives:
-        case = ET.SubElement(suite, "testcase", classname="replay.negative", name=f"{r.kind}: {r.name}")
-        ET.SubElement(case, "system-out").text = f"{'accepted' if r.accepted else 'refused'}: {r.answer.describe()}"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    root = ET.Element("testsuites")
-    root.append(suite)
-    ET.ElementTree(root).write(path, encoding="utf-8", xml_declaration=True)
+def as_json(outcome: Outcome, receiver: Receiver, written: Path | None, reproduce: str | None) -> dict[str, Any]:
+    numbered = {id(f): index for index, f in enumerate(outcome.failures, 1)}
+
+    def failure(f: Failure) -> dict[str, Any]:
+        path = written / f"{numbered[id(f)]:02d}-{f.kind}.json" if written is not None else None
+        return {"reason": f.reason, "flaky": f.flaky, "payload": f.payload, "answer": _answer(f.answer),
+                "file": str(path) if path else None}
+
+    return {
+        "mode": outcome.mode, "to": receiver.shown_url(), "seed": outcome.seed, "types": outcome.types,
+        "posted": outcome.tally.posted, "passed": not outcome.failures,
+        "cases": [{"name": c.name, "type": c.kind, "posted": c.posted, "ok": not c.failures,
+                   "answer": _answer(c.answer) if c.answer else None,
+                   "failures": [failure(f) for f in c.failures]} for c in outcome.cases],
+        "edges": dict(sorted(outcome.tally.edges.items())) if outcome.mode == "generated" else None,
+        "negatives": [{"type": r.kind, "name": r.name, "clause": r.clause, "accepted": r.accepted,
+                       "answer": _answer(r.answer)} for r in outcome.negatives],
+        "reproduce": reproduce,
+    }
+
+
+def _answer(answer: Answer) -> dict[str, Any]:
+    return {"status": answer.status, "error": answer.error, "cut": answer.cut,
+            "latency_ms": round(answer.seconds * 1000, 1), "described": answer.describe()}

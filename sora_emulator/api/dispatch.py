@@ -67,6 +67,9 @@ def _body(raw: bytes) -> dict[str, Any]:
         body = json.loads(raw)
     except (ValueError, UnicodeDecodeError):
         raise InvalidJson("the body is not JSON") from None
+    except RecursionError:  # json.loads recurses once per level: a client decides how deep
+        log.info("API refused a body: JSON nested too deeply to read")  # one line, no traceback
+        raise InvalidJson("the body is JSON nested too deeply to read") from None
     if not isinstance(body, dict):
         raise InvalidJson("the body must be a JSON object")
     return body

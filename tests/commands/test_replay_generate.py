@@ -13,7 +13,8 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from sora_conformance.cli import main
-from sora_conformance.contract.generate import TYPES, compiler
+from sora_conformance.contract.generate import compiler
+from sora_conformance.contract.kinds import TYPES
 from sora_conformance.contract.schemas import schema_uri
 from sora_conformance.contract.validator import validate
 
@@ -256,10 +257,10 @@ def test_a_dropped_connection_fails_the_payload(tmp_path, capsys):
 
 def test_a_generator_bug_is_an_error_not_a_verdict(httpserver, tmp_path, capsys, monkeypatch):
     from sora_conformance.contract.validator import Violation
-    from sora_conformance.replay import hunt
+    from sora_conformance.replay import receiver as replay_receiver
 
     broken = Violation("session.created", "/x", "made up", None, "sdk", "must")
-    monkeypatch.setattr(hunt, "validate", lambda payload, kind: [broken])
+    monkeypatch.setattr(replay_receiver, "validate", lambda payload, kind: [broken])
     assert replay(receiver(httpserver), tmp_path, "--types", "session.created", n=5) == 2
     err = capsys.readouterr().err
     assert "internal error, not a verdict on your receiver" in err and len(err.strip().splitlines()) == 1
@@ -269,7 +270,7 @@ def test_a_generator_bug_is_an_error_not_a_verdict(httpserver, tmp_path, capsys,
 def test_the_progress_line_is_rewritten_in_place_on_a_terminal():
     import io
 
-    from sora_conformance.replay.hunt import Tally
+    from sora_conformance.replay.outcome import Tally
     from sora_conformance.replay.report import Progress
 
     class Terminal(io.StringIO):

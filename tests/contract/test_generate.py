@@ -6,7 +6,8 @@ from collections import Counter
 from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
 
-from sora_conformance.contract.generate import RECORDING, TYPES, edges_of, payload_strategy, reachable_edges
+from sora_conformance.contract.generate import edges_of, payload_strategy, reachable_edges
+from sora_conformance.contract.kinds import RECORDING, TYPES
 from sora_conformance.contract.schemas import load_schemas
 from sora_conformance.contract.strategies import SchemaStrategies, forbidding, pattern_strings
 from sora_conformance.contract.validator import validate

@@ -208,3 +208,68 @@ def test_an_empty_object_is_rejected_as_every_webhook_and_file(tmp_path, capsys,
     if identity is None:
         identity = ["connection_id"] if name.startswith("file.") else ["type", "id", "timestamp", "channel_id"]
     assert all(f"'{field}' is a required property [ID-" in out for field in identity), out
+
+
+def archive_dir(root, recording_id="REC1"):
+    """A recording directory (report, one archive JSON; its media is judged elsewhere) under root."""
+    directory = root / recording_id
+    directory.mkdir(parents=True)
+    report = valid("file.report") | {"recording_id": recording_id}
+    report["archives"] = [{"connection_id": "C1"}]
+    report["split_only"] = False
+    (directory / f"report-{recording_id}.json").write_text(json.dumps(report))
+    archive = valid("file.archive") | {"recording_id": recording_id, "connection_id": "C1"}
+    archive.update({k: report[k] for k in ("channel_id", "session_id") if k in report})
+    (directory / "archive-C1.json").write_text(json.dumps(archive))
+    return directory
+
+
+def test_symbolic_links_in_an_archive_dir_are_never_followed(tmp_path, capsys):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "report-OUT.json").write_text(json.dumps(valid("file.report") | {"recording_id": "OUT"}))
+    (outside / "passwd.json").write_text("root:x:0:0:root:/root:/bin/bash")
+    (outside / "session_webhook.jsonl").write_text("not a log\n")
+    root = tmp_path / "archive"
+    recording = archive_dir(root)
+    (root / "etc").symlink_to(outside, target_is_directory=True)  # a recording dir pointing out
+    (recording / "stolen.json").symlink_to(outside / "passwd.json")  # a file pointing out
+    (root / "session_webhook.jsonl").symlink_to(outside / "session_webhook.jsonl")
+    (outside / "movie.webm").write_bytes(b"\x1a\x45\xdf\xa3")
+    (recording / "archive-C1.webm").symlink_to(outside / "movie.webm")  # a media file pointing out
+    code, out, _ = run(capsys, root, "--json")
+    report = json.loads(out)
+    assert {i["source"]: i["skipped"] is not None for i in report["items"] if i["skipped"]} == {
+        str(root / "etc"): True, str(recording / "stolen.json"): True, str(root / "session_webhook.jsonl"): True,
+        str(recording / "archive-C1.webm"): True}
+    assert not any(str(outside) in (i["source"] or "") for i in report["items"])
+    assert code == 0, out
+
+
+def test_a_directory_holding_only_links_out_never_passes(tmp_path, capsys):
+    outside = archive_dir(tmp_path / "elsewhere")
+    root = tmp_path / "archive"
+    root.mkdir()
+    (root / "REC1").symlink_to(outside, target_is_directory=True)
+    code, out, _ = run(capsys, root)
+    assert code == 1 and "SKIPPED symbolic link, not followed" in out and "no Sora output found" in out
+
+
+def test_a_file_name_that_is_not_utf8_is_printed_escaped(tmp_path, capsys):
+    import os
+
+    name = tmp_path / os.fsdecode(b"bad\xff.json")
+    name.write_text("not json")
+    code, out, _ = run(capsys, name)  # capsys writes UTF-8 strictly, as a UTF-8 terminal's stdout does
+    assert code == 1 and "bad\\xff.json: ERROR not JSON" in out
+    code, out, _ = run(capsys, name, "--json")
+    assert code == 1 and os.fsencode(json.loads(out)["items"][0]["source"]).endswith(b"bad\xff.json")
+
+
+def test_control_characters_in_file_names_cannot_forge_output_lines(tmp_path, capsys):
+    forged = tmp_path / "x.json\nall.json: OK\r\u2028\u202e"
+    forged.write_text("not json")
+    code, out, _ = run(capsys, forged)
+    lines = out.splitlines()
+    assert code == 1 and len(lines) == 2 and lines[0].startswith(str(tmp_path / "x.json"))
+    assert "x.json\\nall.json: OK\\r\\u2028\\u202e: ERROR not JSON" in lines[0]

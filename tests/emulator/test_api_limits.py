@@ -81,3 +81,17 @@ def test_dropped_connections_print_no_tracebacks(make_emulator, caplog, capfd):
     emulator.stop()
     assert [r.getMessage() for r in caplog.records if r.exc_info or r.levelno >= logging.WARNING] == []
     assert "Traceback" not in capfd.readouterr().err
+
+
+def test_deeply_nested_json_is_one_log_line_and_a_json_400(make_emulator, caplog):
+    caplog.set_level(logging.INFO)
+    emulator = make_emulator()
+    for body in (b"[" * 100_000 + b"]" * 100_000, b'{"a":' * 100_000 + b"1" + b"}" * 100_000):
+        raw = HEAD + b"Content-Length: %d\r\n\r\n" % len(body) + body
+        status, answer = exchange(emulator.api_port, raw)
+        assert status == 400 and answer["error_type"] == "INVALID-JSON", answer
+    assert [r for r in caplog.records if r.exc_info] == []
+    assert [r.getMessage() for r in caplog.records if "nested" in r.getMessage()] == [
+        "API refused a body: JSON nested too deeply to read"] * 2
+    assert exchange(emulator.api_port, HEAD + b"Content-Length: 2\r\n\r\n{}")[0] == 200
+
