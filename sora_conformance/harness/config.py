@@ -45,6 +45,8 @@ class HarnessConfig:
     webhook_max_body: int = DEFAULT_MAX_BODY
     webhook_max_connections: int = DEFAULT_MAX_CONNECTIONS
     api_urls: tuple[str, ...] = ()  # every node's API URL of a cluster (TEST_API_URL comma-separated); [0] is api_url
+    hisui_path: Path | None = None  # None: the hisui beside this Python, else on PATH (FILES-COMPOSE)
+    openh264_path: Path | None = None  # None: Debian's libopenh264, if installed
 
     @property
     def embedded(self) -> bool:
@@ -186,4 +188,5 @@ def build_config(options: dict[str, Any], env: dict[str, str] | None = None) -> 
         clauses=tuple(options.get("clause") or ()), allow_foreign_channels=bool(options.get("allow_foreign_channels")),
         webhook_max_body=_size(options.get("webhook_max_body")), emulator_session_updated_interval=interval,
         webhook_max_connections=_connections(options.get("webhook_max_connections")),
-        api_urls=api_urls)
+        api_urls=api_urls, hisui_path=_path(options.get("hisui"), "--hisui"),
+        openh264_path=_path(options.get("openh264"), "--openh264"))

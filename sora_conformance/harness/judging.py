@@ -2,7 +2,8 @@
 
 The verdict travels on the test report's `user_properties` (xdist forwards them to the controller):
 `clauses`, `verdict`, `failed_clause` (the clause of the `ClauseFailure` that stopped the test), `error`
-(one line: why the test could not judge), `warnings`, `channel`, `session_ids`.
+(one line: why the test could not judge), `warnings`, `unsupported` (clauses the test could not judge on this
+machine, with the reason), `channel`, `session_ids`.
 """
 from __future__ import annotations
 
@@ -93,3 +94,4 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> 
             report.user_properties.append(("session_ids", scenario.session_ids))
     if report.when == "teardown" and checker is not None:
         report.user_properties.append(("warnings", [w.as_dict() for w in checker.warnings]))
+        report.user_properties.append(("unsupported", [u.as_dict() for u in checker.unsupported]))
