@@ -100,7 +100,7 @@ class Hisui:
                 done = subprocess.run(command, stdin=subprocess.DEVNULL, stdout=stdout, stderr=stderr,
                                       timeout=timeout, env=_child_environment(), check=False)
             except subprocess.TimeoutExpired:
-                raise HisuiStuck(f"hisui {subcommand} did not finish within {timeout:.0f} s") from None
+                raise HisuiStuck(f"hisui {subcommand} did not finish within {timeout:.1f} s") from None
             except OSError as exc:
                 raise HisuiUnavailable(f"hisui at {self.tool.binary} cannot run: {exc.strerror or exc}") from None
             log = _head_and_tail(stderr)
