@@ -7,8 +7,11 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+from ..composing.runner import HisuiStuck
+from ..composing.tools import HisuiUnavailable
 from ..contract.files import ItemResult, validate_archive_dir, validate_file, validate_jsonl
 from ..contract.schemas import schema_names
+from .validate_compose import compose_results
 
 HELP = "validate webhook payloads, webhook logs (*.jsonl) and archive directories against the contract"
 
@@ -18,6 +21,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--as", dest="as_type", metavar="TYPE", help="schema to use (default: from type or file name)")
     parser.add_argument("--json", action="store_true", help="machine-readable output")
     parser.add_argument("--strict", action="store_true", help="warnings (should / inferred rules) also fail")
+    parser.add_argument("--compose", action="store_true",
+                        help="also run hisui: inspect --decode every media file, compose every recording directory")
+    parser.add_argument("--hisui", type=Path, metavar="PATH", help="with --compose: the hisui binary")
+    parser.add_argument("--openh264", type=Path, metavar="PATH", help="with --compose: OpenH264 for H.264")
 
 
 def results_for(path: Path, as_type: str | None) -> Iterator[ItemResult]:
@@ -48,6 +55,12 @@ def run(args: argparse.Namespace) -> int:
         print(f"sora-conformance validate: no such file or directory: {', '.join(missing)}", file=sys.stderr)
         return 2
     results = [r for path in args.paths for r in results_for(path, args.as_type)]
+    if args.compose:
+        try:
+            results += compose_results(args.paths, args.hisui, args.openh264)
+        except (HisuiUnavailable, HisuiStuck) as exc:  # hisui cannot judge here: no verdict at all
+            print(f"sora-conformance validate: --compose: {exc}", file=sys.stderr)
+            return 2
     if not results:
         print("sora-conformance validate: nothing to validate (no regular file among the paths)", file=sys.stderr)
         return 1

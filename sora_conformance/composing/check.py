@@ -10,6 +10,7 @@ from typing import Any
 
 from .judge import Finding, composition_findings, connections, inspection_findings
 from .runner import Composition, Hisui, Inspection
+from .tools import locate
 
 MEDIA_SUFFIXES = (".webm", ".mp4")
 PROCESSES = 2  # hisui processes at once: the machines this runs on have few cores to share
@@ -31,6 +32,13 @@ class RecordingCheck:
                     "summary": composed.summary,
                     "readers": [{k: r.get(k) for k in ("type", "input_files", "total_track_seconds")}
                                 for r in composed.readers()]}}
+
+
+def ready_hisui(binary: Path | None = None, openh264: Path | None = None, timeout_multiplier: float = 1.0) -> Hisui:
+    """hisui found and proven to run here (raises HisuiUnavailable with the reason otherwise)."""
+    hisui = Hisui(locate(binary, openh264), timeout_multiplier)
+    hisui.decoders()
+    return hisui
 
 
 def media_files(directory: Path) -> list[Path]:

@@ -41,6 +41,7 @@ class Finding:
     title: str
     expected: str
     actual: Any = None
+    refusal: bool = False  # hisui would not read, decode or compose it at all (else: it composed it wrongly)
 
 
 def connections(root: Path) -> dict[str, Connection]:
@@ -88,7 +89,7 @@ def inspection_findings(inspections: list[Inspection]) -> list[Finding]:
     for inspection in inspections:
         for message in inspection.run.errors[:MAX_ERRORS_PER_FILE]:
             found.append(Finding(f"hisui inspect --decode {inspection.path.name}: {message}",
-                                 "hisui reads and decodes every block", inspection.summary or None))
+                                 "hisui reads and decodes every block", inspection.summary or None, refusal=True))
     return found
 
 
@@ -96,7 +97,8 @@ def composition_findings(conns: dict[str, Connection], composition: Composition)
     """Compose refused, a file left unread, a connection shorter or longer than recorded, output length."""
     if composition.run.refused:
         return [Finding(f"hisui compose refused {composition.root.name}: {composition.run.errors[0]}",
-                        "hisui composes the recording with its default layout", composition.run.errors[:5])]
+                        "hisui composes the recording with its default layout", composition.run.errors[:5],
+                        refusal=True)]
     found = []
     readers = composition.readers()
     read = {Path(f).name for r in readers for f in r.get("input_files") or [] if isinstance(f, str)}

@@ -18,7 +18,7 @@ from typing import IO, Any
 
 from .tools import INSTALL_OPENH264, HisuiTool, HisuiUnavailable
 
-BASE_TIMEOUT = {"inspect": 10.0, "compose": 20.0}  # seconds, before the multiplier
+BASE_TIMEOUT = {"list-codecs": 10.0, "inspect": 10.0, "compose": 20.0}  # seconds, before the multiplier
 SECONDS_PER_MIB = 2.0  # more time for more media: hisui composes a recording in a fraction of its length
 STDERR_LIMIT = 64 * 1024  # bytes read from each end of hisui's log
 JSON_LIMIT = 32 * 1024 * 1024  # inspect lists every sample: a long recording's listing is not parsed whole
@@ -69,6 +69,21 @@ class Hisui:
     def __init__(self, tool: HisuiTool, timeout_multiplier: float = 1.0) -> None:
         self.tool = tool
         self.timeout_multiplier = timeout_multiplier
+
+    def decoders(self) -> set[str]:
+        """The codecs hisui decodes here (`list-codecs`): proves that it runs, and that a given OpenH264 loads
+        (hisui otherwise reports a broken library as an error on every H.264 file)."""
+        with tempfile.TemporaryFile() as out:
+            run = self._run("list-codecs", self.tool.openh264_args(), 0, out)
+            listing = _read_json(out)
+        codecs = listing.get("codecs") if isinstance(listing, dict) else None
+        if run.refused or not isinstance(codecs, list):
+            raise HisuiUnavailable(f"hisui at {self.tool.binary} does not list its codecs: "
+                                   f"{'; '.join(run.errors) or 'no codec list'}")
+        found = {str(c.get("name")) for c in codecs if isinstance(c, dict) and c.get("decoders")}
+        if self.tool.openh264 is not None and "H264" not in found:
+            raise HisuiUnavailable(f"hisui cannot load OpenH264 from {self.tool.openh264}")
+        return found
 
     def inspect(self, media: Path) -> Inspection:
         """`hisui inspect --decode`: every block read and decoded."""

@@ -49,9 +49,11 @@ def find_hisui(explicit: Path | None = None) -> Path:
 
 
 def find_openh264(explicit: Path | None = None) -> Path | None:
-    """The OpenH264 shared library: `explicit`, else Debian's; None when there is none (H.264 then cannot be
-    decoded, and MP4 recordings are unsupported by hisui here)."""
+    """The OpenH264 shared library: `explicit` (which must exist), else Debian's; None when there is none
+    (H.264 then cannot be decoded, and H.264 recordings are unsupported by hisui here)."""
     if explicit is not None:
+        if not explicit.is_file():
+            raise HisuiUnavailable(f"OpenH264 not found at {explicit} (--openh264)")
         return explicit
     for pattern in OPENH264_PATTERNS:
         found = sorted(Path("/").glob(pattern.lstrip("/")), key=lambda p: (len(p.name), p.name))

@@ -11,9 +11,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ..composing.check import check_recording
+from ..composing.check import check_recording, ready_hisui
 from ..composing.runner import Hisui, HisuiStuck
-from ..composing.tools import HisuiUnavailable, locate
+from ..composing.tools import HisuiUnavailable
 from .config import HarnessConfig
 from .verdict import Checker, HarnessError
 
@@ -22,10 +22,10 @@ CLAUSE = "FILES-COMPOSE"
 
 @functools.cache
 def _hisui(binary: Path | None, openh264: Path | None, timeout_multiplier: float) -> Hisui | str:
-    """hisui for this run, or why there is none (located once per process)."""
+    """hisui for this run, or why there is none (located and tried once per process)."""
     try:
-        return Hisui(locate(binary, openh264), timeout_multiplier)
-    except HisuiUnavailable as exc:
+        return ready_hisui(binary, openh264, timeout_multiplier)
+    except (HisuiUnavailable, HisuiStuck) as exc:
         return str(exc)
 
 
