@@ -2,7 +2,8 @@
 
 State changes happen in `State` (synchronous, so each is atomic on the event loop); this module turns
 them into webhooks, timers and files. The app owns the active faults and hands each seam its part: the rules
-and the behaviour it decides by, the sending seam's webhook changes, the disk's file changes; dispatch asks
+and the behaviour it decides by, the sending seam's webhook changes, the disk's file changes, the media
+writer's frame and container changes; dispatch asks
 `app.faults` for API answers.
 """
 from __future__ import annotations
@@ -41,7 +42,8 @@ class EmulatorApp:
         session_ids = (lambda: new_id().lower()) if self.behaviour.session_ids_lower_case else None
         self.state = State(clock, session_id_factory=session_ids)
         self.recorder = Recorder(config.archive_dir, Disk(self.faults.file), self.behaviour.split_only_writes_single,
-                                 config.recording_dual_output and self.behaviour.dual_output_honoured)
+                                 config.recording_dual_output and self.behaviour.dual_output_honoured,
+                                 self.faults.media())
         self.webhooks = Sending(WebhookSender(
             {Hook.AUTH: config.auth_webhook_url, Hook.SESSION: config.session_webhook_url,
              Hook.EVENT: config.event_webhook_url},

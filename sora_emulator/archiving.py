@@ -48,10 +48,7 @@ class Archiving:
     def _record_media(self, recording: Recording, archive: Archive) -> None:
         """Starts writing what the connection sends into its archive files."""
         cid = archive.connection.connection_id
-        writer = ArchiveMedia(self._recorder.directory(recording), self._recorder.media_layouts(recording, cid),
-                              archive.start_time, archive.connection.video is not False,
-                              archive.connection.audio is not False, self._behaviour, self._clock,
-                              recording.params.format)
+        writer = self._recorder.media_writer(recording, archive, self._clock)
         taps: list[Any] = []
         if not self._behaviour.archive_media_own:
             other = next(((w, t) for (rid, _), (w, t) in self._media.items() if rid == recording.recording_id), None)

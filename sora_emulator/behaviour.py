@@ -26,11 +26,6 @@ class Behaviour:
     split_only_writes_single: bool = False
     archive_media_own: bool = True  # each archive holds its own connection's media
     blocked_media_excluded: bool = True  # a recording_block connection's media is in no archive
-    archive_keeps_content: bool = True  # the media as sent (not black and silent)
-    archive_keeps_audio: bool = True  # the audio as sent (not silent)
-    archive_keeps_every_frame: bool = True  # no run of video frames lost mid-file
-    archive_files_complete: bool = True  # media files end properly (not cut off as by a crash)
-    split_pieces_contiguous: bool = True  # each split piece ends where the next starts
     recording_options_from_session_created: bool = True  # recording_expire_time, recording_split_*, ...
     archive_ends_when_connection_leaves: bool = True  # its files are finalised then, not at StopRecording
     blocked_connection_reported: bool = False  # a recording_block connection gets no archive.started, no entry

@@ -19,11 +19,12 @@ from .media.synth import write_video
 
 @dataclass(frozen=True)
 class FileWrite:
-    """One planned file: JSON (`body`) or media lasting `seconds`."""
+    """One planned file: JSON (`body`) or media lasting `seconds`, of which the share `kept` reaches the disk."""
 
     path: Path
     body: dict[str, Any] | None = None
     seconds: float = 0.0
+    kept: float = 1.0  # below 1: the media file cut off there, as a crash mid-write leaves it
 
     @property
     def is_media(self) -> bool:
@@ -59,9 +60,21 @@ class Disk:
         size = 0
         for write in self._change(planned):
             if write.is_media:
-                written = write.path.stat().st_size if write.path.is_file() else write_video(write.path, write.seconds, write.path.suffix.lstrip("."))
+                written = _media(write)
                 size = written if write.path == planned.path else size
             else:
                 assert write.body is not None
                 write_json(write.path, write.body)
         return size
+
+
+def _media(write: FileWrite) -> int:
+    """The media at `write.path` (written as it arrived, else grey frames lasting `write.seconds`), cut to the share
+    it keeps; its size."""
+    if not write.path.is_file():
+        write_video(write.path, write.seconds, write.path.suffix.lstrip("."))
+    size = write.path.stat().st_size
+    if write.kept < 1.0:
+        size = int(size * write.kept)
+        os.truncate(write.path, size)
+    return size

@@ -180,7 +180,10 @@ def archive_event(kind: str, rec: Recording, a: Archive, now: float, extra: dict
 
 # --- files ---------------------------------------------------------------------------------------
 def archive_file(rec: Recording, a: Archive, directory: Path, stem: str, start: float, stop: float,
-                 size: int) -> dict[str, Any]:
+                 size: int, *, inner_stop: bool = False) -> dict[str, Any]:
+    """`inner_stop`: `stop` is where the next split piece starts, so its offset is rounded down like that piece's
+    start_time_offset and consecutive pieces meet (hisui drops a piece that starts before the previous one stops);
+    an archive's own end is rounded up, so its offsets cover what was recorded."""
     c = a.connection
     body = {"recording_id": rec.recording_id, "channel_id": c.channel_id, "session_id": c.session_id,
             "client_id": c.client_id, "bundle_id": c.bundle_id, "connection_id": c.connection_id,
@@ -188,7 +191,7 @@ def archive_file(rec: Recording, a: Archive, directory: Path, stem: str, start: 
             "metadata_file_path": str(directory / f"{stem}.json"), "metadata_filename": f"{stem}.json",
             "format": rec.params.format, "audio": c.audio is not False, "video": c.video is not False,
             "created_at": int(rec.created_at), "start_time": int(start), "stop_time": int(stop),
-            "start_time_offset": offset(rec, start), "stop_time_offset": offset(rec, stop, ceil=True),
+            "start_time_offset": offset(rec, start), "stop_time_offset": offset(rec, stop, ceil=not inner_stop),
             "start_timestamp": timestamp(start), "stop_timestamp": timestamp(stop), "size": size}
     if rec.legacy:
         body.pop("session_id")

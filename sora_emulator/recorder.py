@@ -9,12 +9,14 @@ goes through `Disk` (files.py), where file faults apply.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from . import payloads
 from .files import Disk
+from .media.seams import NO_CHANGES, MediaChanges
 from .media.writer import ArchiveMedia, Layout
 from .state import Archive, Recording
 
@@ -29,9 +31,10 @@ class WrittenArchive:
 
 class Recorder:
     def __init__(self, archive_dir: Path, disk: Disk, split_only_writes_single: bool = False,
-                 dual_output: bool = False) -> None:
+                 dual_output: bool = False, media_changes: MediaChanges = NO_CHANGES) -> None:
         self.archive_dir = archive_dir
         self.disk = disk
+        self.media_changes = media_changes  # the media writer's frame and container seams
         self.split_only_writes_single = split_only_writes_single
         self.dual_output = dual_output  # sora.conf recording_dual_output: single and split files together
 
@@ -49,6 +52,13 @@ class Recorder:
             layouts.append(Layout(lambda _: f"archive-{cid}"))
         directory = self.directory(rec)
         return [layout for layout in layouts if self.disk.keeps(directory / f"{layout.stem(1)}.{rec.params.format}")]
+
+    def media_writer(self, rec: Recording, archive: Archive, clock: Callable[[], float]) -> ArchiveMedia:
+        """The writer of what the archive's connection sends, into the files `finalise_archive` closes."""
+        connection = archive.connection
+        return ArchiveMedia(self.directory(rec), self.media_layouts(rec, connection.connection_id), archive.start_time,
+                            connection.video is not False, connection.audio is not False, clock, rec.params.format,
+                            self.media_changes)
 
     def finalise_archive(self, rec: Recording, archive: Archive, media: ArchiveMedia | None = None) -> WrittenArchive:
         """Blocking (PyAV): call from a worker thread. `media` is the writer of what the connection sent."""
@@ -86,8 +96,8 @@ class Recorder:
             piece_stop = min(stop, start + duration)
             stem = f"split-archive-{cid}_{index:04d}"
             size = self.disk.media(directory / f"{stem}.{rec.params.format}", piece_stop - start)
-            body = payloads.archive_file(rec, archive, directory, stem, start, piece_stop, size) | {
-                "split_index": f"{index:04d}"}
+            body = payloads.archive_file(rec, archive, directory, stem, start, piece_stop, size,
+                                         inner_stop=piece_stop < stop) | {"split_index": f"{index:04d}"}
             self.disk.json(directory / f"{stem}.json", body)
             events.append(("split-archive.available", _available_extras(body) | {"split_index": f"{index:04d}"}))
             start = piece_stop

@@ -8,6 +8,7 @@ from typing import Any
 
 from ..behaviour import Behaviour
 from ..files import FileWrite
+from ..media.seams import NO_CHANGES, At, Element, MediaChanges, Muxing
 from ..params import RecordingRules
 from ..webhooks import Hook
 from .catalogue import CATALOGUE
@@ -61,6 +62,34 @@ class ActiveFaults:
             if fault.file:
                 writes = [changed for planned in writes for changed in fault.file(planned)]
         return writes
+
+    def media(self) -> MediaChanges:
+        """The frame and container seams of the media writer: every active change, in turn."""
+        frames = [fault.media for fault in self._faults if fault.media]
+        muxings = [fault.muxing for fault in self._faults if fault.muxing]
+        elements = [fault.element for fault in self._faults if fault.element]
+        if not (frames or muxings or elements):
+            return NO_CHANGES
+
+        def frame(kind: str, frame: Any, at: At) -> Any:
+            for change in frames:
+                if frame is None:
+                    return None
+                frame = change(kind, frame, at)
+            return frame
+
+        def muxing(planned: Muxing) -> Muxing:
+            for change in muxings:
+                planned = change(planned)
+            return planned
+
+        def element(planned: Element) -> list[Element]:
+            written = [planned]
+            for change in elements:
+                written = [changed for one in written for changed in change(one)]
+            return written
+
+        return MediaChanges(frame, muxing, element)
 
     def answer(self, call: ApiCall) -> Answer | None:
         """Dispatch: an answer instead of the handler's, or None."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from . import api_changes as api
 from . import file_changes as files
+from . import media_changes as media
 from . import webhook_changes as hooks
 from .model import Fault
 
@@ -134,19 +135,35 @@ CATALOGUE = [
           behaviour={"legacy_api": False}),
     Fault("archive-media-swapped", "MEDIA-OWN-CONTENT",
           "two connections' media are written into each other's archive files", behaviour={"archive_media_own": False}),
-    Fault("archive-media-blank", "MEDIA-OWN-CONTENT", "archives hold black video and silent audio",
-          behaviour={"archive_keeps_content": False}),
+    Fault("archive-media-blank", "MEDIA-OWN-CONTENT", "archives hold black video and silent audio", media=media.blank),
     Fault("archive-audio-silent", "MEDIA-AUDIO-TONE", "archives hold the connection's video but silent audio",
-          behaviour={"archive_keeps_audio": False}),
+          media=media.silent_audio),
     Fault("archive-truncated", "MEDIA-DURATION", "archive media files are cut off half-way, as a crash leaves them",
-          behaviour={"archive_files_complete": False}),
+          file=files.media_cut_off_half_way),
     Fault("archive-frames-dropped", "MEDIA-NO-FRAME-GAPS",
           "archives lose the video frames sent between 0.3 s and 0.9 s into each file; the files still last their interval",
-          behaviour={"archive_keeps_every_frame": False}),
+          media=media.video_dropped_mid_file),
     Fault("split-archive-gap", "MEDIA-SPLIT-CONTIGUOUS",
           "every split archive stops 0.6 s before its interval ends: gaps between consecutive pieces",
-          behaviour={"split_pieces_contiguous": False}),
+          media=media.cut_before_split),
     Fault("blocked-media-mixed", "MEDIA-BLOCKED-ABSENT",
           "a recording_block connection's media is mixed into the other connections' archives",
           behaviour={"blocked_media_excluded": False}),
+    Fault("webm-ffmpeg-container", "FILE-WEBM-SHAPE",
+          "WebM archives are written by FFmpeg's muxer around the same media: MuxingApp / WritingApp Lavf, Tags, the "
+          "last Opus packet as a BlockGroup, a lone audio track numbered 1", muxing=media.ffmpeg_webm),
+    Fault("webm-blockgroup", "FILE-WEBM-SHAPE", "the last Opus packet of every WebM archive is written as a BlockGroup",
+          element=media.end_padding_as_block_group),
+    Fault("webm-audio-track-1", "FILE-WEBM-SHAPE", "WebM archives number the audio track 1 and the video track 2",
+          element=media.audio_as_track_1),
+    Fault("webm-no-cues", "FILE-FINALISED", "WebM archives end after their last Cluster, without Cues",
+          element=media.no_cues),
+    Fault("split-offsets-overlap", "FILE-SPLIT-OFFSETS",
+          "every split piece's stop_time_offset is rounded up: it is one second past the next piece's "
+          "start_time_offset, so consecutive pieces overlap", file=files.split_stop_offset_rounded_up),
+    Fault("mp4-fragmented", "FILE-MP4-SHAPE", "MP4 archives are fragmented (moof / mdat pairs, an empty moov)",
+          muxing=media.fragmented_mp4),
+    Fault("mp4-parameter-sets-out-of-band", "FILE-MP4-SHAPE",
+          "MP4 archives carry the H.264 SPS / PPS only in avcC, not in band before each key frame",
+          muxing=media.parameter_sets_out_of_band),
 ]

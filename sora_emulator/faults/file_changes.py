@@ -1,9 +1,12 @@
 """Changes to planned file writes, applied at the recorder's disk (sora_emulator/files.py)."""
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from ..files import FileChange, FileWrite
+
+_SPLIT_PIECE = re.compile(r"split-archive-(?!end-).+_\d{4}\.json")
 
 
 def _session_report(write: FileWrite) -> bool:
@@ -34,6 +37,18 @@ def _with(key: str, value_from: str | None = None, default: object = None) -> Fi
 
 def no_files(write: FileWrite) -> list[FileWrite]:
     return []
+
+
+def media_cut_off_half_way(write: FileWrite) -> list[FileWrite]:
+    return [replace(write, kept=0.5) if write.is_media else write]
+
+
+def split_stop_offset_rounded_up(write: FileWrite) -> list[FileWrite]:
+    """A split piece's stop_time_offset one second later: rounded up where the next piece's start rounds down."""
+    body = write.body
+    if body is None or not _SPLIT_PIECE.fullmatch(write.path.name) or not isinstance(body.get("stop_time_offset"), int):
+        return [write]
+    return [replace(write, body=body | {"stop_time_offset": body["stop_time_offset"] + 1})]
 
 
 def archive_in_two_formats(write: FileWrite) -> list[FileWrite]:

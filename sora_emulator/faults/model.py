@@ -4,7 +4,10 @@ A fault never reaches into the code it breaks. It declares its change and the se
 - `rules`: fields of `params.RecordingRules` (what the API accepts), applied when the app builds its rules;
 - `behaviour`: fields of `behaviour.Behaviour`, the decisions the app owns (when a recording ends, ...);
 - `webhook`: a change to an outgoing webhook (its body or the webhook it goes to), at the sending seam;
-- `file`: a change to a planned file write (drop, alter, add a copy), at the recorder's disk;
+- `file`: a change to a planned file write (drop, alter, cut, add a copy), at the recorder's disk;
+- `media`: a change to each received frame on its way into a file (blank, drop), at the frame seam;
+- `muxing` / `element`: how a file's container is written (which muxer, its options, a filter on the encoded
+  video) / a change to each top-level WebM element Sora's muxer writes, at the container seam (media/seams.py);
 - `answer` / `refusal`: an API answer given instead of the handler's, or a change to every refusal, at dispatch.
 """
 from __future__ import annotations
@@ -14,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..files import FileChange
+from ..media.seams import ElementChange, FrameChange, MuxingChange
 from ..webhooks import Hook
 
 if TYPE_CHECKING:
@@ -53,13 +57,17 @@ class Fault:
     behaviour: Mapping[str, Any] = field(default_factory=dict)
     webhook: WebhookChange | None = None
     file: FileChange | None = None
+    media: FrameChange | None = None
+    muxing: MuxingChange | None = None
+    element: ElementChange | None = None
     answer: ApiAnswer | None = None
     refusal: RefusalChange | None = None
 
     @property
     def seams(self) -> list[str]:
         """Where this fault changes something (at least one)."""
-        return [name for name in ("rules", "behaviour", "webhook", "file", "answer", "refusal") if getattr(self, name)]
+        return [name for name in ("rules", "behaviour", "webhook", "file", "media", "muxing", "element", "answer",
+                                             "refusal") if getattr(self, name)]
 
 
 def kind_of(body: dict[str, Any]) -> str:

@@ -4,6 +4,8 @@ import copy
 import dataclasses
 from pathlib import Path
 
+import av
+import numpy as np
 import pytest
 
 import sora_emulator
@@ -12,6 +14,8 @@ from sora_emulator.errors import SessionNotFound, UnknownTarget
 from sora_emulator.faults import FAULTS, ActiveFaults
 from sora_emulator.faults.model import ApiCall
 from sora_emulator.files import Disk, FileWrite
+from sora_emulator.media.seams import NO_CHANGES, At, default_muxing
+from sora_emulator.media.webm import AUDIO_TRACK, VIDEO_TRACK, Block
 from sora_emulator.params import RecordingRules
 from sora_emulator.webhooks import Hook
 
@@ -52,10 +56,24 @@ def test_no_module_outside_the_fault_package_names_a_fault():
     assert found == []
 
 
+def test_the_media_writer_and_muxers_read_no_fault_switch():
+    """Media faults change frames and containers at their seams (media/seams.py); the writer decides nothing by a
+    flag: it never imports the app's behaviour, and names none of its fields."""
+    fields = {f.name for f in dataclasses.fields(Behaviour)} | {"behaviour", "Behaviour"}
+    for path in (PACKAGE / "media").glob("*.py"):
+        tree = ast.parse(path.read_text())
+        imported = [node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)]
+        assert not any(module and "behaviour" in module for module in imported), path.name
+        named = {node.attr for node in ast.walk(tree) if isinstance(node, ast.Attribute)} | \
+            {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
+        assert named & fields == set(), f"{path.name} reads {named & fields}"
+
+
 def test_no_faults_means_sora_rules_and_behaviour():
     none = ActiveFaults()
     assert none.rules(RecordingRules()) == RecordingRules()
     assert none.behaviour(Behaviour(legacy_api=True)) == Behaviour(legacy_api=True)
+    assert none.media() is NO_CHANGES
 
 
 def test_legacy_api_faults_override_sora_conf():
@@ -139,6 +157,78 @@ def test_report_file_faults_change_the_session_report_as_written(fault, changed)
     assert changed(write.body) and report == {"recording_id": "R", "session_id": "S", "recording_metadata": {"r": 1}}
     archive = FileWrite(Path("archive-C.json"), {"recording_id": "R", "session_id": "S"})
     assert ActiveFaults([fault]).file(archive) == [archive]
+
+
+def test_truncation_cuts_media_writes_only(tmp_path):
+    media = tmp_path / "archive-C.webm"
+    media.write_bytes(bytes(100))
+    faults = ActiveFaults(["archive-truncated"])
+    assert Disk(faults.file).media(media, 1.0) == 50 == media.stat().st_size
+    [json_write] = faults.file(FileWrite(tmp_path / "archive-C.json", {"a": 1}))
+    assert json_write.kept == 1.0
+
+
+@pytest.mark.parametrize(("name", "rounded_up"), [("split-archive-C_0001.json", True), ("split-archive-end-C.json", False),
+                                                  ("archive-C.json", False)])
+def test_split_offsets_overlap_rounds_up_the_stop_of_split_pieces_only(name, rounded_up):
+    body = {"start_time_offset": 0, "stop_time_offset": 1}
+    [write] = ActiveFaults(["split-offsets-overlap"]).file(FileWrite(Path(name), body))
+    assert write.body == body | {"stop_time_offset": 2 if rounded_up else 1}
+
+
+# --- the media writer's seams ---------------------------------------------------------------------------
+class Frame:
+    width, height = 4, 2
+
+
+def sound():
+    frame = av.AudioFrame.from_ndarray(np.ones((1, 1920), np.int16), format="s16", layout="stereo")
+    frame.sample_rate = 48000
+    return frame
+
+
+@pytest.mark.parametrize(("fault", "kind", "at", "kept"), [
+    ("archive-frames-dropped", "video", At(0.3), False), ("archive-frames-dropped", "video", At(0.9), True),
+    ("archive-frames-dropped", "audio", At(0.5), True), ("split-archive-gap", "audio", At(0.4, 1.0), False),
+    ("split-archive-gap", "video", At(0.39, 1.0), True), ("split-archive-gap", "video", At(5.0), True),
+])
+def test_frame_drops_fall_where_their_fault_says(fault, kind, at, kept):
+    frame = Frame()
+    assert (ActiveFaults([fault]).media().frames(kind, frame, at) is frame) == kept
+
+
+@pytest.mark.parametrize(("fault", "kinds"), [("archive-media-blank", {"video", "audio"}),
+                                              ("archive-audio-silent", {"audio"})])
+def test_blanking_faults_replace_only_their_kinds(fault, kinds):
+    changes = ActiveFaults([fault]).media()
+    assert {kind for kind, frame in (("video", Frame()), ("audio", sound()))
+            if changes.frames(kind, frame, At(0.0)) is not frame} == kinds
+
+
+@pytest.mark.parametrize(("fault", "fmt", "changed"), [
+    ("webm-ffmpeg-container", "webm", lambda m: m.muxer == "ffmpeg"),
+    ("mp4-fragmented", "mp4", lambda m: "frag_keyframe" in m.options["movflags"]),
+    ("mp4-parameter-sets-out-of-band", "mp4", lambda m: m.video_filter == "filter_units=remove_types=7|8"),
+])
+def test_muxing_faults_change_only_their_format(fault, fmt, changed):
+    changes = ActiveFaults([fault]).media()
+    assert changed(changes.muxing(default_muxing(fmt)))
+    other = default_muxing("mp4" if fmt == "webm" else "webm")
+    assert changes.muxing(other) == other
+
+
+def test_element_faults_change_only_their_elements():
+    block = Block(AUDIO_TRACK, 5, True, b"x", 7, 13_500_000)
+    cluster = ("Cluster", [("Timestamp", 0), ("SimpleBlock", Block(VIDEO_TRACK, 0, True, b"v")), ("SimpleBlock", block)])
+    [grouped] = ActiveFaults(["webm-blockgroup"]).media().element(cluster)
+    assert grouped[1][:2] == cluster[1][:2] and grouped[1][2][0] == "BlockGroup"
+    assert dict(grouped[1][2][1])["DiscardPadding"] == 13_500_000
+    assert ActiveFaults(["webm-no-cues"]).media().element(("Cues", [])) == []
+    assert ActiveFaults(["webm-no-cues"]).media().element(cluster) == [cluster]
+    [swapped] = ActiveFaults(["webm-audio-track-1"]).media().element(cluster)
+    assert [child[1].track for child in swapped[1][1:]] == [AUDIO_TRACK, VIDEO_TRACK]
+    info = ("Info", [("TimestampScale", 1_000_000)])
+    assert ActiveFaults(["webm-audio-track-1", "webm-blockgroup"]).media().element(info) == [info]
 
 
 # --- dispatch -----------------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """Recording outputs: format (WebM / MP4), dual output, and the recording a session shows."""
 import asyncio
+import json
 
 import av
 import pytest
@@ -8,6 +9,7 @@ from sora_emulator.api.answers import session_recording
 from sora_emulator.app import EmulatorApp
 from sora_emulator.config import EmulatorConfig
 from sora_emulator.errors import ApiError
+from sora_emulator.faults import ActiveFaults
 from sora_emulator.files import Disk
 from sora_emulator.params import UNSET, RecordingParams, RecordingRules, session_recording_params
 from sora_emulator.recorder import Recorder
@@ -87,3 +89,25 @@ def test_received_media_is_written_in_the_recordings_format(tmp_path, fmt):
     rec, _ = _recording(format=fmt)
     [single] = recorder.media_layouts(rec, "CID")
     assert single.stem(1) == "archive-CID"
+
+
+def _split_recording(tmp_path, faults=()):
+    """A split-only recording (1 s pieces) of a connection recorded from 0.4 s to 3.1 s into it."""
+    rec, _ = _recording(split_only=True, split_duration=1)
+    connection = Connection("CID", "c", "SID", "sendonly", "CID", "CID", True, True, False, 100.0, connected=True)
+    Recorder(tmp_path, Disk(ActiveFaults(faults).file)).finalise_archive(rec, Archive(connection, 100.4, 103.1))
+    pieces = [json.loads(p.read_text()) for p in sorted((tmp_path / "RID").glob("split-archive-CID_*.json"))]
+    end = json.loads((tmp_path / "RID" / "split-archive-end-CID.json").read_text())
+    return [(p["start_time_offset"], p["stop_time_offset"]) for p in pieces], (end["start_time_offset"],
+                                                                               end["stop_time_offset"])
+
+
+def test_split_pieces_offsets_follow_each_other_and_the_end_spans_them(tmp_path):
+    """hisui drops a piece that starts before the previous one stops: each stop is the next piece's start."""
+    pieces, end = _split_recording(tmp_path)
+    assert pieces == [(0, 1), (1, 2), (2, 4)] and end == (0, 4)
+
+
+def test_split_offsets_overlap_fault_makes_consecutive_pieces_overlap(tmp_path):
+    pieces, end = _split_recording(tmp_path, ["split-offsets-overlap"])
+    assert pieces == [(0, 2), (1, 3), (2, 5)] and end == (0, 4)

@@ -5,8 +5,8 @@ import av
 import pytest
 
 from sora_conformance.media.content import read_media, tone_matches
-from sora_emulator.behaviour import Behaviour
 from sora_emulator.faults import ActiveFaults
+from sora_emulator.files import Disk
 from sora_emulator.media.writer import ArchiveMedia, Layout
 
 from .conftest import FakeClock, audio, feed, video
@@ -17,8 +17,7 @@ CODECS = {"webm": ("vp8", "opus"), "mp4": ("h264", "opus")}  # Sora writes Opus 
 
 def writer(tmp_path, clock, *layouts, faults=(), fmt="webm"):
     layouts = layouts or (Layout(lambda _: "archive-C"),)
-    return ArchiveMedia(tmp_path, list(layouts), clock(), True, True, ActiveFaults(faults).behaviour(Behaviour()), clock,
-                        fmt)
+    return ArchiveMedia(tmp_path, list(layouts), clock(), True, True, clock, fmt, ActiveFaults(faults).media())
 
 
 def single_archive(tmp_path, sig, seconds, *faults, fmt="webm"):
@@ -93,8 +92,12 @@ def test_fault_silent_keeps_the_video(tmp_path, red, fmt):
 
 @FORMATS
 def test_fault_truncated_leaves_a_file_cut_short(tmp_path, red, fmt):
-    content = single_archive(tmp_path, red, 2.0, "archive-truncated", fmt=fmt)
-    assert content.span < 1.5
+    """A change on the media file's write (the recorder's disk), after the writer finished it."""
+    single_archive(tmp_path, red, 2.0, fmt=fmt)
+    path = tmp_path / f"archive-C.{fmt}"
+    whole = path.stat().st_size
+    assert Disk(ActiveFaults(["archive-truncated"]).file).media(path, 2.0) == whole // 2 == path.stat().st_size
+    assert read_media(path).span < 1.5
 
 
 @FORMATS

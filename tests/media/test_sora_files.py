@@ -1,0 +1,112 @@
+"""The emulator's media files have the shape of Sora's own, the one Shiguredo's hisui reads (reference
+recording-files.md), for single files, split pieces, audio-only files and MP4; each container fault breaks
+exactly its rule."""
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sora_emulator.faults import ActiveFaults
+from sora_emulator.media.webm import SCHEMA
+from sora_emulator.media.writer import ArchiveMedia, Layout
+
+from .conftest import FakeClock, audio, feed
+from .file_shapes import first_cluster_timestamp, mp4_problems, webm_finalised, webm_problems
+
+REAL_WEBM = Path(__file__).resolve().parents[2].parent / "shared" / "real" / "hisui" / "archive-black-silent.webm"
+HISUI = Path(sys.executable).with_name("hisui")
+OPENH264 = Path("/usr/lib/x86_64-linux-gnu/libopenh264.so.7")
+
+
+def recorded(tmp_path, sig, fmt="webm", faults=()):
+    """2.3 s of `sig` as one connection's single archive and 1 s split pieces, and 1 s of an audio-only
+    connection: every kind of media file the emulator writes."""
+    clock = FakeClock()
+    changes = ActiveFaults(faults).media()
+    media = ArchiveMedia(tmp_path, [Layout(lambda i: f"split-archive-C_{i:04d}", 1.0), Layout(lambda _: "archive-C")],
+                         clock(), True, True, clock, fmt, changes)
+    feed(media, clock, 2.3, sig)
+    media.close(clock())
+    voice = ArchiveMedia(tmp_path, [Layout(lambda _: "archive-A")], clock(), False, True, clock, fmt, changes)
+    for _ in range(50):
+        voice.write("audio", audio(sig.tone_hz))
+        clock.now += 0.02
+    voice.close(clock())
+    files = sorted(tmp_path.glob(f"*.{fmt}"))
+    assert [f.name for f in files] == [f"archive-A.{fmt}", f"archive-C.{fmt}"] + [
+        f"split-archive-C_000{i}.{fmt}" for i in (1, 2, 3)]
+    return files
+
+
+def real_sora_webm() -> Path:
+    if not REAL_WEBM.is_file():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"the real Sora WebM is missing: {REAL_WEBM}")
+        pytest.skip(f"no real Sora WebM at {REAL_WEBM} (../shared/real)")
+    return REAL_WEBM
+
+
+def test_the_assertions_hold_on_a_webm_sora_wrote():
+    real = real_sora_webm()
+    assert webm_problems(real) == [] and webm_finalised(real) and first_cluster_timestamp(real) == 0
+
+
+def test_webm_files_have_sora_container_shape_and_are_finalised(tmp_path, red):
+    for path in recorded(tmp_path, red):
+        assert webm_problems(path) == [], path.name
+        assert webm_finalised(path) and first_cluster_timestamp(path) == 0, path.name
+
+
+def test_an_audio_only_webm_keeps_audio_as_track_2(tmp_path, red):
+    path = recorded(tmp_path, red)[0]
+    segment = next(element for element in SCHEMA.load(str(path)) if element.name == "Segment")
+    tracks = next(element for element in segment if element.name == "Tracks")
+    assert [[(c.name, c.value) for c in entry][0] for entry in tracks] == [("TrackNumber", 2)]
+
+
+def test_mp4_files_are_whole_with_opus_and_parameter_sets_in_band(tmp_path, red):
+    for path in recorded(tmp_path, red, "mp4"):
+        assert mp4_problems(path) == [], path.name
+
+
+@pytest.mark.parametrize(("fault", "fmt", "broken"), [
+    ("webm-blockgroup", "webm", ["W12 BlockGroup in a Cluster"]),
+    ("webm-audio-track-1", "webm", ["W7/W8 V_VP8 is track 2", "W7/W8 A_OPUS is track 1"]),
+    ("mp4-fragmented", "mp4", ["M3 fragmented (moof)"]),
+    ("mp4-parameter-sets-out-of-band", "mp4", ["M10 a key frame without SPS / PPS in band"]),
+])
+def test_a_container_fault_breaks_exactly_its_rule(tmp_path, red, fault, fmt, broken):
+    single = recorded(tmp_path, red, fmt, [fault])[1]
+    problems = webm_problems(single) if fmt == "webm" else mp4_problems(single)
+    assert sorted(problems) == sorted(broken)
+
+
+def test_webm_ffmpeg_container_is_ffmpegs_shape_around_the_same_media(tmp_path, red):
+    voice, single, *_ = recorded(tmp_path, red, "webm", ["webm-ffmpeg-container"])
+    problems = webm_problems(single)
+    assert "W12 BlockGroup in a Cluster" in problems and "Tags (Sora writes none)" in problems
+    assert any(problem.startswith("W4") for problem in problems)
+    assert "W7/W8 A_OPUS is track 1" in webm_problems(voice)
+
+
+def test_webm_no_cues_leaves_files_not_finalised_in_sora_shape_otherwise(tmp_path, red):
+    for path in recorded(tmp_path, red, "webm", ["webm-no-cues"]):
+        assert webm_problems(path) == [] and not webm_finalised(path), path.name
+
+
+def hisui_errors(path: Path) -> str:
+    """Shiguredo's own reader: `inspect --decode` logs block and decode errors and still exits 0, so read stderr."""
+    done = subprocess.run([str(HISUI), "inspect", "--decode", "--openh264", str(OPENH264), str(path)],
+                          capture_output=True, text=True, timeout=60)
+    errors = [line for line in done.stderr.splitlines() if "ERROR" in line or line.startswith("Error")]
+    return "\n".join(errors) if errors or done.returncode == 0 else done.stderr
+
+
+@pytest.mark.parametrize("fmt", ["webm", "mp4"])
+def test_hisui_reads_and_decodes_every_file(tmp_path, red, fmt):
+    if fmt == "mp4" and not OPENH264.is_file():
+        pytest.skip(f"hisui decodes H.264 only with OpenH264 ({OPENH264}, Debian's libopenh264-7)")
+    for path in recorded(tmp_path, red, fmt):
+        assert hisui_errors(path) == "", path.name
