@@ -42,11 +42,11 @@ def record(emulator: Emulator, capture: CaptureServer, pool: ClientPool, channel
     return str(report.data()["recording_id"])
 
 
-def median_ms(run: Callable[[], object]) -> float:
+def median_ms(run: Callable[..., object], *args: object) -> float:
     times = []
     for _ in range(REPEAT):
         started = time.perf_counter()
-        run()
+        run(*args)
         times.append(time.perf_counter() - started)
     return statistics.median(times) * 1000
 
@@ -71,10 +71,10 @@ def main() -> None:
     for name, recording_id in recorded.items():
         directory = base / "archive" / recording_id
         files = media_files(directory)
-        inspect = statistics.median(median_ms(lambda f=f: hisui.inspect(f)) for f in files)
+        inspect = statistics.median(median_ms(hisui.inspect, f) for f in files)
         with tempfile.TemporaryDirectory() as work:
-            compose = median_ms(lambda: hisui.compose(directory, Path(work)))
-        step = median_ms(lambda: check_recording(hisui, directory))
+            compose = median_ms(hisui.compose, directory, Path(work))
+        step = median_ms(check_recording, hisui, directory)
         findings = [f.title for f in check_recording(hisui, directory).findings]
         print(f"{name:12s} {len(files)} files: inspect --decode {inspect:5.1f} ms/file, compose {compose:6.1f} ms, "
               f"FILES-COMPOSE step {step:6.1f} ms (load {os.getloadavg()[0]:.2f}) findings: {findings or 'none'}")
