@@ -17,7 +17,7 @@ from typing import Any
 
 from .runner import Composition, Inspection
 
-# Seconds a connection's composed time may differ from the interval its files state. A file's media starts up
+# Seconds a connection's composed time may fall short of the interval its files state. A file's media starts up
 # to a key frame after its interval starts and ends at its last frame (MEDIA-DURATION allows 0.4 s per file),
 # and hisui joins pieces by their media, not by the JSON. The shortest piece hisui could drop lasts
 # split_duration, at least 1 s, which is more than this: a dropped piece is never within it. Intervals stated
