@@ -54,8 +54,9 @@ openh264:
 sora-js-sdk: $(SORA_JS_SDK)
 
 $(SORA_JS_SDK):
-	@command -v npm >/dev/null 2>&1 || { echo "make: npm not found; the browser recording test is skipped without sora-js-sdk"; exit 0; }
-	npm install --prefix .tools/sora-js-sdk --no-audit --no-fund --loglevel=error sora-js-sdk@$(SORA_JS_SDK_VERSION)
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm install --prefix .tools/sora-js-sdk --no-audit --no-fund --loglevel=error sora-js-sdk@$(SORA_JS_SDK_VERSION); \
+	else echo "make: npm not found; the browser recording test is skipped without sora-js-sdk"; fi
 
 clean:
 	rm -rf reports .pytest_cache
