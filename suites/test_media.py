@@ -21,7 +21,7 @@ pytestmark = pytest.mark.needs("archive_dir")
 each_format = pytest.mark.parametrize("fmt", [{}, {"format": "mp4"}], ids=["webm", "mp4"])
 
 
-@pytest.mark.clause("MEDIA-OWN-CONTENT", "MEDIA-AUDIO-TONE", "MEDIA-DURATION", "MEDIA-NO-FRAME-GAPS")
+@pytest.mark.clause("MEDIA-OWN-CONTENT", "MEDIA-AUDIO-TONE", "MEDIA-DURATION", "MEDIA-NO-FRAME-GAPS", "FILES-COMPOSE")
 @each_format
 def test_each_archive_holds_its_own_connections_media(sora, fmt):
     rec = sora.recording(**fmt)
@@ -53,6 +53,7 @@ def test_each_archive_holds_its_own_connections_media(sora, fmt):
             strangers = {c.connection_id: media.frames_of(c.signature) for c in senders if c is not client}
             sora.check(not any(strangers.values()), f"{f.name} holds another connection's frames",
                        "no frame of another connection", strangers)
+    sora.composes(rec)
 
 
 @pytest.mark.clause("MEDIA-DURATION")
@@ -76,7 +77,7 @@ def test_late_joiner_is_recorded_only_for_its_own_interval(sora):
                f"its own interval within {DURATION_TOLERANCE} s", [f.content.summary() for f in files])
 
 
-@pytest.mark.clause("MEDIA-SPLIT-CONTIGUOUS", "FILE-SPLIT-OFFSETS")
+@pytest.mark.clause("MEDIA-SPLIT-CONTIGUOUS", "FILE-SPLIT-OFFSETS", "FILES-COMPOSE")
 @each_format
 def test_split_archives_follow_each_other_without_gaps(sora, fmt):
     rec = sora.recording(split_only=True, split_duration=1, **fmt)
@@ -104,6 +105,7 @@ def test_split_archives_follow_each_other_without_gaps(sora, fmt):
         sora.check(ends is not None and abs(ends - interval.seconds) <= slack,
                    f"{piece.name}: its media ends at {ends} s, its interval lasts {interval.seconds:.2f} s",
                    f"within {SPLIT_TOLERANCE} s", media.summary())
+    sora.composes(rec)
 
 
 @pytest.mark.clause("MEDIA-BLOCKED-ABSENT")

@@ -9,10 +9,13 @@ import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 
+from ..composing.runner import HisuiStuck
+from ..composing.tools import HisuiUnavailable
 from ..contract.files import (MEDIA_SUFFIXES, ItemResult, not_followed, parse_json, validate_archive_dir,
                               validate_file, validate_jsonl)
 from ..contract.media_files import judged, validate_archive_media
 from ..contract.schemas import schema_names
+from .validate_compose import compose_results
 
 HELP = ("validate webhook payloads, webhook logs (*.jsonl), archive directories and their media files (.webm / .mp4: "
         "container shape, finalised) against the contract")
@@ -26,6 +29,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--as", dest="as_type", metavar="TYPE", help="schema to use (default: from type or file name)")
     parser.add_argument("--json", action="store_true", help="machine-readable output")
     parser.add_argument("--strict", action="store_true", help="warnings (should / inferred rules) also fail")
+    parser.add_argument("--compose", action="store_true",
+                        help="also run hisui: inspect --decode every media file, compose every recording directory")
+    parser.add_argument("--hisui", type=Path, metavar="PATH", help="with --compose: the hisui binary")
+    parser.add_argument("--openh264", type=Path, metavar="PATH", help="with --compose: OpenH264 for H.264")
 
 
 def printable(line: str) -> str:
@@ -92,6 +99,12 @@ def run(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 2
     results = [r for path in args.paths for r in results_for(path, args.as_type)]
+    if args.compose:
+        try:
+            results += compose_results(args.paths, args.hisui, args.openh264)
+        except (HisuiUnavailable, HisuiStuck) as exc:  # hisui cannot judge here: no verdict at all
+            print(f"sora-conformance validate: --compose: {exc}", file=sys.stderr)
+            return 2
     if not results:
         print("sora-conformance validate: nothing to validate (no regular file among the paths)", file=sys.stderr)
         return 1

@@ -46,6 +46,8 @@ class HarnessConfig:
     allow_foreign_channels: bool = False  # answer other channels' auth webhooks "allowed" (default: denied)
     webhook_max_body: int = DEFAULT_MAX_BODY
     webhook_max_connections: int = DEFAULT_MAX_CONNECTIONS
+    hisui_path: Path | None = None  # None: the hisui beside this Python, else on PATH (FILES-COMPOSE)
+    openh264_path: Path | None = None  # None: Debian's libopenh264, if installed
 
     @property
     def embedded(self) -> bool:
@@ -200,6 +202,8 @@ RULES: tuple[tuple[str | tuple[str, ...], Callable[[Given], Any]], ...] = (
     ("allow_foreign_channels", lambda g: bool(g.first("allow_foreign_channels"))),
     ("webhook_max_body", lambda g: _size(g.first("webhook_max_body"))),
     ("webhook_max_connections", lambda g: _connections(g.first("webhook_max_connections"))),
+    ("hisui_path", lambda g: _path(g.first("hisui"), "--hisui")),
+    ("openh264_path", lambda g: _path(g.first("openh264"), "--openh264")),
 )
 
 # Options that only make sense together, checked on the built config: (broken when, what to say).

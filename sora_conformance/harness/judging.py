@@ -2,9 +2,10 @@
 
 The verdict travels on the test report's `user_properties` (xdist forwards them to the controller):
 `clauses`, `verdict`, `failed_clause` (the clause of the `ClauseFailure` that stopped the test), `error`
-(one line: why the test could not judge), `warnings`, `channel`, `session_ids`, `webhook_endpoints` (where its
-channels' webhooks came: a report can tell a webhook that never came in the whole run), and `notes` (harness notes that
-judge no clause, e.g. cleanup trouble).
+(one line: why the test could not judge), `warnings`, `unsupported` (clauses the test could not judge on this
+machine, with the reason), `channel`, `session_ids`, `webhook_endpoints` (where its channels' webhooks came: a
+report can tell a webhook that never came in the whole run), and `notes` (harness notes that judge no clause,
+e.g. cleanup trouble).
 """
 from __future__ import annotations
 
@@ -106,6 +107,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> 
                 {str(w.endpoint) for channel in scenario.channels for w in scenario.webhooks(channel)})))
     if report.when == "teardown" and checker is not None:
         report.user_properties.append(("warnings", [w.as_dict() for w in checker.warnings]))
+        report.user_properties.append(("unsupported", [u.as_dict() for u in checker.unsupported]))
     notes: list[str] = item.stash.get(NOTES, [])
     if report.when == "teardown" and notes:
         report.user_properties.append(("notes", notes))

@@ -8,7 +8,7 @@ import pytest
 NAMES = ("sora_api_url", "sora_signaling_url", "channel_prefix", "webhook_listen", "archive_dir", "target_profile",
          "timeout_multiplier", "strict", "expectations", "forward_webhooks", "api_header", "emulator_fault", "clause",
          "allow_foreign_channels", "webhook_max_body", "webhook_max_connections",
-         "emulator_session_updated_interval")
+         "emulator_session_updated_interval", "hisui", "openh264")
 
 
 def add_options(parser: pytest.Parser) -> None:
@@ -34,6 +34,8 @@ def add_options(parser: pytest.Parser) -> None:
     g.addoption("--emulator-fault", action="append", default=[], metavar="NAME", help="embedded emulator fault")
     g.addoption("--emulator-session-updated-interval", type=float, metavar="SECONDS",
                 help="embedded emulator: seconds between session.updated webhooks (default 60, as Sora)")
+    g.addoption("--hisui", metavar="PATH", help="the hisui binary (default: beside this Python, else on PATH)")
+    g.addoption("--openh264", metavar="PATH", help="OpenH264 library hisui decodes H.264 with (default: Debian's)")
     g.addoption("--clause", action="append", default=[], metavar="ID", help="run only the tests of these clauses")
 
 

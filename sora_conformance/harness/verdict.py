@@ -45,6 +45,7 @@ class Checker:
 
     strict: bool = False
     warnings: list[Warning_] = field(default_factory=list)
+    unsupported: list[Warning_] = field(default_factory=list)  # clauses this test could not judge here, and why
 
     def check(self, clause: str, condition: bool, title: str, expected: list[str] | str = "",
               actual: Any = None) -> bool:
@@ -58,6 +59,11 @@ class Checker:
 
     def warn(self, clause: str, message: str) -> None:
         self.warnings.append(Warning_(clause, scrub_text(message)))
+
+    def unsupported_here(self, clause: str, reason: str) -> None:
+        """One of the test's clauses cannot be judged on this machine (a tool it needs is missing): that clause
+        is unsupported in this test, with the reason, never passed; the test's other clauses are judged."""
+        self.unsupported.append(Warning_(clause, scrub_text(reason)))
 
 
 def _short(value: Any, limit: int = 600) -> str:

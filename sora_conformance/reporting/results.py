@@ -26,6 +26,7 @@ class TestResult:
     phases: list[Phase] = field(default_factory=list)
     warnings: list[dict[str, str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # harness notes: what went wrong around it, judging no clause
+    unsupported: list[dict[str, str]] = field(default_factory=list)  # {"clause", "message"}: not judgeable here
     error: str | None = None  # why the test could not judge (verdict error), one line
     duration: float = 0.0
     outcome: str = "passed"
@@ -64,6 +65,7 @@ class TestResult:
             self.phases.append(Phase(when, props["verdict"], props.get("failed_clause")))
         self.warnings += props.get("warnings") or []
         self.notes += props.get("notes") or []
+        self.unsupported += props.get("unsupported") or []
         self.error = props.get("error") or self.error
         self.channel = props.get("channel") or self.channel
         self.session_ids = props.get("session_ids") or self.session_ids
@@ -73,7 +75,8 @@ class TestResult:
 
     def as_dict(self) -> dict[str, Any]:
         return {"nodeid": self.nodeid, "outcome": self.outcome, "verdict": self.verdict,
-                "duration_s": round(self.duration, 3), "warnings": self.warnings, "channel": self.channel,
+                "duration_s": round(self.duration, 3), "warnings": self.warnings,
+                "unsupported": self.unsupported, "channel": self.channel,
                 "failed_clauses": self.failed_clauses, "error": self.error, "message": self.message,
                 "notes": self.notes}
 
@@ -95,6 +98,8 @@ def verdict_for_clause(clause_id: str, test: TestResult) -> str:
     if verdict in (Verdict.PASS, Verdict.WARN):
         if any(w.get("clause") == clause_id for w in test.warnings):
             return Verdict.WARN.value
+        if any(u.get("clause") == clause_id for u in test.unsupported):
+            return Verdict.UNSUPPORTED.value  # the test ran but could not judge this clause here: never a pass
         if test.warnings:
             return Verdict.PASS.value  # the warnings were about other clauses; they count there
     return verdict

@@ -92,6 +92,8 @@ def render_markdown(report: dict[str, Any]) -> str:
                 lines.append(f"  - {cause_of[t['nodeid']]} (said once above, with what to check)")
             elif t.get("message"):
                 lines.append(f"  - {t['message'].splitlines()[0][:300]}")
+            for u in t.get("unsupported", [])[:5]:
+                lines.append(f"  - unsupported [{u.get('clause')}]: {u.get('message', '')[:300]}")
             for w in t.get("warnings", [])[:5]:
                 lines.append(f"  - warning [{w.get('clause')}]: {w.get('message', '')[:300]}")
     notes = report.get("harness_notes") or []

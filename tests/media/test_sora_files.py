@@ -2,7 +2,6 @@
 recording-files.md), for single files, split pieces, audio-only files and MP4; each container fault breaks
 exactly its rule."""
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -20,7 +19,6 @@ from sora_emulator.state import Archive, Connection, Recording
 from .conftest import FakeClock, audio, feed
 from .file_shapes import first_cluster_timestamp, mp4_problems, webm_finalised, webm_problems
 
-REAL_WEBM = Path(__file__).resolve().parents[2].parent / "shared" / "real" / "hisui" / "archive-black-silent.webm"
 HISUI = Path(sys.executable).with_name("hisui")
 OPENH264 = Path("/usr/lib/x86_64-linux-gnu/libopenh264.so.7")
 
@@ -45,16 +43,8 @@ def recorded(tmp_path, sig, fmt="webm", faults=()):
     return files
 
 
-def real_sora_webm() -> Path:
-    if not REAL_WEBM.is_file():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"the real Sora WebM is missing: {REAL_WEBM}")
-        pytest.skip(f"no real Sora WebM at {REAL_WEBM} (../shared/real)")
-    return REAL_WEBM
-
-
-def test_the_assertions_hold_on_a_webm_sora_wrote():
-    real = real_sora_webm()
+def test_the_assertions_hold_on_a_webm_sora_wrote(real):
+    real = real / "hisui" / "archive-black-silent.webm"
     assert webm_problems(real) == [] and webm_finalised(real) and first_cluster_timestamp(real) == 0
 
 

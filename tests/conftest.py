@@ -1,5 +1,6 @@
-"""The real artifacts (../shared/real): one resolver; a test needing them skips with one line where they are
-absent, and fails under CI=true, where they are always laid beside the checkout."""
+"""Shared by every test package. The real artifacts (../shared/real): one resolver; a test needing them
+skips with one line where they are absent, and fails under CI=true, where they are always laid beside the
+checkout."""
 import os
 from pathlib import Path
 
