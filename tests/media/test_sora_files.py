@@ -1,13 +1,11 @@
 """The emulator's media files have the shape of Sora's own, the one Shiguredo's hisui reads (reference
 recording-files.md), for single files, split pieces, audio-only files and MP4: the product's container checks
-(`check_media`) find nothing in them, and each container fault breaks exactly its rule."""
-import json
-import subprocess
-import sys
-from pathlib import Path
-
+(`check_media`) find nothing in them, and each container fault breaks exactly its rule. hisui, found and run as
+the product finds and runs it, reads, decodes and composes them."""
 import pytest
 
+from sora_conformance.composing.runner import Hisui
+from sora_conformance.composing.tools import locate
 from sora_conformance.contract.containers import FINALISED, MP4_SHAPE, WEBM_SHAPE, check_media
 from sora_emulator.faults import ActiveFaults
 from sora_emulator.files import Disk
@@ -19,8 +17,10 @@ from sora_emulator.state import Archive, Connection, Recording
 from .conftest import FakeClock, audio, feed
 from .file_shapes import sora_extras
 
-HISUI = Path(sys.executable).with_name("hisui")
-OPENH264 = Path("/usr/lib/x86_64-linux-gnu/libopenh264.so.7")
+
+@pytest.fixture(scope="module")
+def hisui() -> Hisui:
+    return Hisui(locate())
 
 
 def broken(path) -> set[tuple[str, str]]:
@@ -96,23 +96,16 @@ def test_webm_no_cues_leaves_files_not_finalised_in_sora_shape_otherwise(tmp_pat
         assert sora_extras(path) == [], path.name
 
 
-def hisui_errors(path: Path) -> str:
-    """Shiguredo's own reader: `inspect --decode` logs block and decode errors and still exits 0, so read stderr."""
-    done = subprocess.run([str(HISUI), "inspect", "--decode", "--openh264", str(OPENH264), str(path)],
-                          capture_output=True, text=True, timeout=60)
-    errors = [line for line in done.stderr.splitlines() if "ERROR" in line or line.startswith("Error")]
-    return "\n".join(errors) if errors or done.returncode == 0 else done.stderr
-
-
 @pytest.mark.parametrize("fmt", ["webm", "mp4"])
-def test_hisui_reads_and_decodes_every_file(tmp_path, red, fmt):
-    if fmt == "mp4" and not OPENH264.is_file():
-        pytest.skip(f"hisui decodes H.264 only with OpenH264 ({OPENH264}, Debian's libopenh264-7)")
+def test_hisui_reads_and_decodes_every_file(tmp_path, red, hisui, fmt):
+    if fmt == "mp4" and hisui.tool.openh264 is None:
+        pytest.skip("hisui decodes H.264 only with OpenH264 (Debian's libopenh264-7: make openh264)")
     for path in recorded(tmp_path, red, fmt):
-        assert hisui_errors(path) == "", path.name
+        run = hisui.inspect(path).run
+        assert not run.refused, f"{path.name}: {run.errors}"
 
 
-def composed_seconds(tmp_path, sig, faults=()):
+def composed_seconds(tmp_path, sig, hisui, faults=()):
     """hisui composes a split-only recording (1 s pieces) of one connection recorded for 3.3 s; the
     composed audio and video durations."""
     clock = FakeClock()
@@ -124,17 +117,16 @@ def composed_seconds(tmp_path, sig, faults=()):
     feed(media, clock, 3.3, sig)
     archive.stop_time = clock()
     recorder.finalise_archive(rec, archive, media)
-    done = subprocess.run([str(HISUI), "compose", "-P", str(tmp_path / "RID")], capture_output=True, text=True,
-                          timeout=120)
-    assert done.returncode == 0, done.stderr[-500:]
-    stats = json.loads(done.stdout)
-    return stats["output_audio_duration_seconds"], stats["output_video_duration_seconds"]
+    (tmp_path / "composed").mkdir()
+    composition = hisui.compose(tmp_path / "RID", tmp_path / "composed")
+    assert not composition.run.refused, composition.run.errors
+    return composition.summary["output_audio_duration_seconds"], composition.summary["output_video_duration_seconds"]
 
 
-def test_hisui_composes_every_split_piece(tmp_path, red):
+def test_hisui_composes_every_split_piece(tmp_path, red, hisui):
     """Each piece's stop_time_offset is the next one's start: hisui keeps them all."""
-    assert all(abs(seconds - 3.3) < 0.33 for seconds in composed_seconds(tmp_path, red))
+    assert all(abs(seconds - 3.3) < 0.33 for seconds in composed_seconds(tmp_path, red, hisui))
 
 
-def test_split_offsets_overlap_makes_hisui_drop_pieces(tmp_path, red):
-    assert all(seconds < 2.5 for seconds in composed_seconds(tmp_path, red, ["split-offsets-overlap"]))
+def test_split_offsets_overlap_makes_hisui_drop_pieces(tmp_path, red, hisui):
+    assert all(seconds < 2.5 for seconds in composed_seconds(tmp_path, red, hisui, ["split-offsets-overlap"]))
