@@ -1,7 +1,8 @@
 """A client nobody on the project wrote: Shiguredo's sora-js-sdk (pinned, `make sora-js-sdk`) in Debian's headless
 Chromium, with its fake camera and microphone, connects to the embedded emulator, is recorded and leaves. Its
-archive holds Chromium's ~640x480 ~20 fps video, passes the contract's file checks, and hisui reads, decodes and
-composes it. Everything listens on 127.0.0.1; Chromium's background networking is off."""
+archive holds Chromium's ~640x480 ~20 fps video, passes the contract's file checks and container checks (Sora's WebM
+shape, finalised), and hisui reads, decodes and composes it. Everything listens on 127.0.0.1; Chromium's
+background networking is off."""
 import functools
 import http.server
 import os
@@ -12,7 +13,8 @@ import uuid
 import av
 import pytest
 
-from sora_conformance.composing.check import check_recording, ready_hisui
+from sora_conformance.composing.check import check_recording, media_files, ready_hisui
+from sora_conformance.contract.containers import check_media
 from sora_conformance.contract.files import validate_archive_dir
 from sora_conformance.paths import REPO_ROOT
 from sora_conformance.harness.capture import CaptureServer
@@ -124,6 +126,9 @@ def test_a_sora_js_sdk_sender_in_chromium_is_recorded_and_composed(browser, page
 
     contract = [str(v) for r in validate_archive_dir(directory) for v in r.violations if v.fails()]
     assert contract == [] and all(r.error is None for r in validate_archive_dir(directory))
+    containers = [check_media(path) for path in media_files(directory)]  # FILE-WEBM-SHAPE, FILE-FINALISED
+    assert containers and all(c.kind == "webm" and c.error is None for c in containers)
+    assert [str(f) for c in containers for f in c.findings] == []
     composed = check_recording(ready_hisui(), directory)
     assert [f.title for f in composed.findings] == []
     assert composed.composition is not None and composed.composition.output_seconds >= RECORD - 0.5

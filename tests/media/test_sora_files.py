@@ -1,26 +1,33 @@
 """The emulator's media files have the shape of Sora's own, the one Shiguredo's hisui reads (reference
-recording-files.md), for single files, split pieces, audio-only files and MP4; each container fault breaks
-exactly its rule."""
-import json
-import subprocess
-import sys
-from pathlib import Path
-
+recording-files.md), for single files, split pieces, audio-only files and MP4: the product's container checks
+(`check_media`) find nothing in them, and each container fault breaks exactly its rule. hisui, found and run as
+the product finds and runs it, reads, decodes and composes them."""
 import pytest
 
+from sora_conformance.composing.runner import Hisui
+from sora_conformance.composing.tools import locate
+from sora_conformance.contract.containers import FINALISED, MP4_SHAPE, WEBM_SHAPE, check_media
 from sora_emulator.faults import ActiveFaults
 from sora_emulator.files import Disk
-from sora_emulator.media.webm import SCHEMA
 from sora_emulator.media.writer import ArchiveMedia, Layout
 from sora_emulator.params import UNSET, RecordingParams
 from sora_emulator.recorder import Recorder
 from sora_emulator.state import Archive, Connection, Recording
 
 from .conftest import FakeClock, audio, feed
-from .file_shapes import first_cluster_timestamp, mp4_problems, webm_finalised, webm_problems
+from .file_shapes import sora_extras
 
-HISUI = Path(sys.executable).with_name("hisui")
-OPENH264 = Path("/usr/lib/x86_64-linux-gnu/libopenh264.so.7")
+
+@pytest.fixture(scope="module")
+def hisui() -> Hisui:
+    return Hisui(locate())
+
+
+def broken(path) -> set[tuple[str, str]]:
+    """The clauses and rules the product's container checks find broken in one media file."""
+    report = check_media(path)
+    assert report.error is None, report.error
+    return {(finding.clause, finding.rule) for finding in report.findings}
 
 
 def recorded(tmp_path, sig, fmt="webm", faults=()):
@@ -43,72 +50,62 @@ def recorded(tmp_path, sig, fmt="webm", faults=()):
     return files
 
 
-def test_the_assertions_hold_on_a_webm_sora_wrote(real):
-    real = real / "hisui" / "archive-black-silent.webm"
-    assert webm_problems(real) == [] and webm_finalised(real) and first_cluster_timestamp(real) == 0
+def test_the_extras_hold_on_a_webm_sora_wrote(real):
+    assert sora_extras(real / "hisui" / "archive-black-silent.webm") == []
 
 
 def test_webm_files_have_sora_container_shape_and_are_finalised(tmp_path, red):
     for path in recorded(tmp_path, red):
-        assert webm_problems(path) == [], path.name
-        assert webm_finalised(path) and first_cluster_timestamp(path) == 0, path.name
+        assert [str(finding) for finding in check_media(path).findings] == [], path.name
+        assert sora_extras(path) == [], path.name
 
 
 def test_an_audio_only_webm_keeps_audio_as_track_2(tmp_path, red):
-    path = recorded(tmp_path, red)[0]
-    segment = next(element for element in SCHEMA.load(str(path)) if element.name == "Segment")
-    tracks = next(element for element in segment if element.name == "Tracks")
-    assert [[(c.name, c.value) for c in entry][0] for entry in tracks] == [("TrackNumber", 2)]
+    assert check_media(recorded(tmp_path, red)[0]).tracks == {2: "A_OPUS"}
 
 
 def test_mp4_files_are_whole_with_opus_and_parameter_sets_in_band(tmp_path, red):
     for path in recorded(tmp_path, red, "mp4"):
-        assert mp4_problems(path) == [], path.name
+        assert [str(finding) for finding in check_media(path).findings] == [], path.name
 
 
-@pytest.mark.parametrize(("fault", "fmt", "broken"), [
-    ("webm-blockgroup", "webm", ["W12 BlockGroup in a Cluster"]),
-    ("webm-audio-track-1", "webm", ["W7/W8 V_VP8 is track 2", "W7/W8 A_OPUS is track 1"]),
-    ("mp4-fragmented", "mp4", ["M3 fragmented (moof)"]),
-    ("mp4-parameter-sets-out-of-band", "mp4", ["M10 a key frame without SPS / PPS in band"]),
+@pytest.mark.parametrize(("fault", "fmt", "rules"), [
+    ("webm-blockgroup", "webm", {(WEBM_SHAPE, "W12")}),
+    ("webm-audio-track-1", "webm", {(WEBM_SHAPE, "W7"), (WEBM_SHAPE, "W8")}),
+    ("mp4-fragmented", "mp4", {(MP4_SHAPE, "M3")}),
+    ("mp4-parameter-sets-out-of-band", "mp4", {(MP4_SHAPE, "M10")}),
 ])
-def test_a_container_fault_breaks_exactly_its_rule(tmp_path, red, fault, fmt, broken):
+def test_a_container_fault_breaks_exactly_its_rule(tmp_path, red, fault, fmt, rules):
     single = recorded(tmp_path, red, fmt, [fault])[1]
-    problems = webm_problems(single) if fmt == "webm" else mp4_problems(single)
-    assert sorted(problems) == sorted(broken)
+    assert broken(single) == rules
+    assert fmt == "mp4" or sora_extras(single) == []
 
 
 def test_webm_ffmpeg_container_is_ffmpegs_shape_around_the_same_media(tmp_path, red):
     voice, single, *_ = recorded(tmp_path, red, "webm", ["webm-ffmpeg-container"])
-    problems = webm_problems(single)
-    assert "W12 BlockGroup in a Cluster" in problems and "Tags (Sora writes none)" in problems
-    assert any(problem.startswith("W4") for problem in problems)
-    assert "W7/W8 A_OPUS is track 1" in webm_problems(voice)
-    assert webm_finalised(single) and webm_finalised(voice)  # FFmpeg finalises its files: Cues after the Clusters
+    assert {(WEBM_SHAPE, "W4"), (WEBM_SHAPE, "W12")} <= broken(single)
+    assert {"Tags (Sora writes none)", "no SegmentUUID (Sora writes one)"} <= set(sora_extras(single))
+    assert (WEBM_SHAPE, "W8") in broken(voice)
+    # FFmpeg finalises its files: Cues after the Clusters
+    assert FINALISED not in {clause for clause, _ in broken(single) | broken(voice)}
 
 
 def test_webm_no_cues_leaves_files_not_finalised_in_sora_shape_otherwise(tmp_path, red):
     for path in recorded(tmp_path, red, "webm", ["webm-no-cues"]):
-        assert webm_problems(path) == [] and not webm_finalised(path), path.name
-
-
-def hisui_errors(path: Path) -> str:
-    """Shiguredo's own reader: `inspect --decode` logs block and decode errors and still exits 0, so read stderr."""
-    done = subprocess.run([str(HISUI), "inspect", "--decode", "--openh264", str(OPENH264), str(path)],
-                          capture_output=True, text=True, timeout=60)
-    errors = [line for line in done.stderr.splitlines() if "ERROR" in line or line.startswith("Error")]
-    return "\n".join(errors) if errors or done.returncode == 0 else done.stderr
+        assert broken(path) == {(FINALISED, "W14")}, path.name
+        assert sora_extras(path) == [], path.name
 
 
 @pytest.mark.parametrize("fmt", ["webm", "mp4"])
-def test_hisui_reads_and_decodes_every_file(tmp_path, red, fmt):
-    if fmt == "mp4" and not OPENH264.is_file():
-        pytest.skip(f"hisui decodes H.264 only with OpenH264 ({OPENH264}, Debian's libopenh264-7)")
+def test_hisui_reads_and_decodes_every_file(tmp_path, red, hisui, fmt):
+    if fmt == "mp4" and hisui.tool.openh264 is None:
+        pytest.skip("hisui decodes H.264 only with OpenH264 (Debian's libopenh264-7: make openh264)")
     for path in recorded(tmp_path, red, fmt):
-        assert hisui_errors(path) == "", path.name
+        run = hisui.inspect(path).run
+        assert not run.refused, f"{path.name}: {run.errors}"
 
 
-def composed_seconds(tmp_path, sig, faults=()):
+def composed_seconds(tmp_path, sig, hisui, faults=()):
     """hisui composes a split-only recording (1 s pieces) of one connection recorded for 3.3 s; the
     composed audio and video durations."""
     clock = FakeClock()
@@ -120,17 +117,16 @@ def composed_seconds(tmp_path, sig, faults=()):
     feed(media, clock, 3.3, sig)
     archive.stop_time = clock()
     recorder.finalise_archive(rec, archive, media)
-    done = subprocess.run([str(HISUI), "compose", "-P", str(tmp_path / "RID")], capture_output=True, text=True,
-                          timeout=120)
-    assert done.returncode == 0, done.stderr[-500:]
-    stats = json.loads(done.stdout)
-    return stats["output_audio_duration_seconds"], stats["output_video_duration_seconds"]
+    (tmp_path / "composed").mkdir()
+    composition = hisui.compose(tmp_path / "RID", tmp_path / "composed")
+    assert not composition.run.refused, composition.run.errors
+    return composition.summary["output_audio_duration_seconds"], composition.summary["output_video_duration_seconds"]
 
 
-def test_hisui_composes_every_split_piece(tmp_path, red):
+def test_hisui_composes_every_split_piece(tmp_path, red, hisui):
     """Each piece's stop_time_offset is the next one's start: hisui keeps them all."""
-    assert all(abs(seconds - 3.3) < 0.33 for seconds in composed_seconds(tmp_path, red))
+    assert all(abs(seconds - 3.3) < 0.33 for seconds in composed_seconds(tmp_path, red, hisui))
 
 
-def test_split_offsets_overlap_makes_hisui_drop_pieces(tmp_path, red):
-    assert all(seconds < 2.5 for seconds in composed_seconds(tmp_path, red, ["split-offsets-overlap"]))
+def test_split_offsets_overlap_makes_hisui_drop_pieces(tmp_path, red, hisui):
+    assert all(seconds < 2.5 for seconds in composed_seconds(tmp_path, red, hisui, ["split-offsets-overlap"]))
