@@ -132,8 +132,6 @@ class EmulatorApp:
                                               prefix="recording_")
             if not self.behaviour.recording_options_from_session_created:
                 params = RecordingParams(session.channel_id, None, False, None, UNSET)
-            params = RecordingParams(session.channel_id, params.expire_time, params.split_only,
-                                     params.split_duration, params.metadata)
             await self.start_recording(params, require_session=True)
         except ApiError as exc:
             self.webhooks.log.write(Hook.SESSION, created, f"session.created answer refused: {exc.message}", answer)
@@ -157,6 +155,8 @@ class EmulatorApp:
         await self.updates.stop(session.session_id)
         recording = self.state.recordings.get(channel_id)
         if recording is not None and self._ends_with_session(recording):
+            if self.behaviour.recording_carried_to_next_session and not recording.legacy:
+                self._carried[channel_id] = recording.params  # before the stop's awaits: the next session may come
             await self.stop_recording(channel_id, session)
         await self.webhooks.send(Hook.SESSION, payloads.session_destroyed(session, self.clock()))
         return session
@@ -168,8 +168,6 @@ class EmulatorApp:
             return False
         if not self.behaviour.expiring_recording_ends_with_session and recording.expires_at is not None:
             return False
-        if self.behaviour.recording_carried_to_next_session:
-            self._carried[recording.channel_id] = recording.params
         return True
 
     # --- recordings ------------------------------------------------------------------------------
