@@ -43,7 +43,7 @@ async def dispatch(ctx: Context, path: str, headers: dict[str, str], raw: bytes)
     async def handle(body: dict[str, Any]) -> tuple[int, Any]:
         if path in CONTROL:
             return 200, await CONTROL[path](ctx, body)
-        changed = app.faults.answer(ApiCall(target, body, app))
+        changed = app.faults.answer(ApiCall(target, body, app.state))
         if changed is not None:
             return changed
         handler = TARGETS.get(target)

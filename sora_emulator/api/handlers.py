@@ -10,7 +10,7 @@ from ..app import EmulatorApp
 from ..cluster import SINGLE_NODE_NAME
 from ..errors import ConnectionNotFound, InvalidParameter, LegacyRecordingDisabled, NotRecording, SessionNotFound
 from ..params import channel_id_of, legacy_recording_params, session_recording_params
-from .answers import recording_answer, session_answer
+from ..answers import recording_answer, session_answer
 
 
 @dataclass

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..api.answers import recording_answer
+from ..answers import recording_answer
 from ..errors import SessionNotFound, UnknownTarget
 from ..params import channel_id_of
 from .model import Answer, ApiAnswer, ApiCall
@@ -26,7 +26,7 @@ def _no_live_session(call: ApiCall) -> Answer:
 
 
 def _stop_ignored(call: ApiCall) -> Answer | None:
-    recording = call.app.state.recording(channel_id_of(call.body))
+    recording = call.state.recording(channel_id_of(call.body))
     return None if recording.legacy else (200, recording_answer(recording))
 
 

@@ -14,14 +14,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..files import FileChange
 from ..media.seams import ElementChange, FrameChange, MuxingChange
+from ..state import State
 from ..webhooks import Hook
-
-if TYPE_CHECKING:
-    from ..app import EmulatorApp
 
 SESSION_RECORDING, LEGACY_RECORDING, ARCHIVE, OTHER = "session-recording", "legacy-recording", "archive", "other"
 
@@ -39,7 +37,7 @@ class Outgoing:
 class ApiCall:
     target: str  # x-sora-target
     body: dict[str, Any]
-    app: EmulatorApp
+    state: State  # what the emulator knows when the call arrives (read, never changed, by an API fault)
 
 
 Answer = tuple[int, Any]  # (HTTP status, JSON body)

@@ -56,6 +56,15 @@ def test_no_module_outside_the_fault_package_names_a_fault():
     assert found == []
 
 
+def test_the_fault_package_imports_neither_the_api_nor_the_app():
+    """Faults describe changes; the app and the API apply them: no arrow runs back from faults/ to either."""
+    for path in (PACKAGE / "faults").glob("*.py"):
+        imported = [node.module or "" for node in ast.walk(ast.parse(path.read_text()))
+                    if isinstance(node, ast.ImportFrom)]
+        assert [m for m in imported if m.removeprefix("sora_emulator.").split(".")[0] in ("api", "app")] == [], \
+            path.name
+
+
 def test_the_media_writer_and_muxers_read_no_fault_switch():
     """Media faults change frames and containers at their seams (media/seams.py); the writer decides nothing by a
     flag: it never imports the app's behaviour, and names none of its fields."""
@@ -239,7 +248,7 @@ class FakeState:
 
 
 def call(target, body=None):
-    return ApiCall(target, body or {}, app=type("App", (), {"state": FakeState()})())
+    return ApiCall(target, body or {}, FakeState())
 
 
 def test_api_answer_faults_answer_only_their_target():

@@ -5,7 +5,7 @@ import json
 import av
 import pytest
 
-from sora_emulator.api.answers import session_recording
+from sora_emulator.answers import session_recording
 from sora_emulator.app import EmulatorApp
 from sora_emulator.config import EmulatorConfig
 from sora_emulator.errors import ApiError

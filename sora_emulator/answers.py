@@ -1,11 +1,12 @@
-"""The shapes of API answers about recordings and sessions (pure)."""
+"""Pure builders of the API answers about recordings and sessions (the API handlers and API faults both use
+them, as the webhook builders of payloads.py)."""
 from __future__ import annotations
 
 from typing import Any
 
-from .. import payloads
-from ..params import UNSET
-from ..state import Recording, Session, State
+from . import payloads
+from .params import UNSET
+from .state import Recording, Session, State
 
 
 def recording_answer(rec: Recording) -> dict[str, Any]:
