@@ -1,62 +1,59 @@
 """The emulator core: implements ConnectionHooks and the recording operations.
 
 State changes happen in `State` (synchronous, so each is atomic on the event loop); this module turns
-them into webhooks, timers and files. The app owns the active faults and hands each seam its part: the rules
-and the behaviour it decides by, the sending seam's webhook changes, the disk's file changes, the media
-writer's frame and container changes; dispatch asks
-`app.faults` for API answers.
+them into webhooks, timers and files. The app owns the active faults and hands each seam its part: the rules,
+the policies that decide (policies.py: Sora's, or the one a fault puts in its place), the sending seam's webhook
+changes, the disk's file changes, the media writer's frame and container changes; dispatch asks `app.faults` for
+API answers.
 """
 from __future__ import annotations
 
 import asyncio
 import time
-from dataclasses import replace
 from collections.abc import Callable
 from typing import Any
 
 from . import payloads
 from .archiving import Archiving
 from .background import Background
-from .behaviour import Behaviour
 from .config import EmulatorConfig
 from .errors import AlreadyRecording, ApiError
 from .faults import ActiveFaults
 from .files import Disk
 from .hooks import ConnectDecision, ConnectRequest, SignalingControl
-from .ids import new_id
-from .params import UNSET, RecordingParams, RecordingRules, session_recording_params
+from .params import RecordingParams, RecordingRules
+from .policies import ArchiveOutputs, ArchivePolicy, RecordingApi, SessionLifecycle
 from .recorder import Recorder
 from .sending import Sending
 from .state import Recording, Session, State
 from .updates import SessionUpdates
 from .webhooks import Hook, WebhookLog, WebhookSender
 
+
 class EmulatorApp:
     def __init__(self, config: EmulatorConfig, clock: Callable[[], float] = time.time) -> None:
         self.config = config
-        self.faults = ActiveFaults(config.faults)
-        self.behaviour = self.faults.behaviour(Behaviour(legacy_api=config.legacy_recording))
-        self.rules = self.faults.rules(RecordingRules(config.recording_max_expire_time,
-                                                      config.recording_max_split_duration))
+        self.faults = faults = ActiveFaults(config.faults)
+        self.rules = faults.rules(RecordingRules(config.recording_max_expire_time, config.recording_max_split_duration))
+        self.lifecycle = faults.policy(SessionLifecycle)()
+        self.recording_api = faults.policy(RecordingApi)(legacy_recording=config.legacy_recording)
         self.clock = clock
-        session_ids = (lambda: new_id().lower()) if self.behaviour.session_ids_lower_case else None
-        self.state = State(clock, session_id_factory=session_ids)
-        self.recorder = Recorder(config.archive_dir, Disk(self.faults.file), self.behaviour.split_only_writes_single,
-                                 config.recording_dual_output and self.behaviour.dual_output_honoured,
-                                 self.faults.media())
+        self.state = State(clock, session_id_factory=self.lifecycle.session_id)
+        outputs = faults.policy(ArchiveOutputs)(recording_dual_output=config.recording_dual_output)
+        self.recorder = Recorder(config.archive_dir, Disk(faults.file), outputs, faults.media())
         self.webhooks = Sending(WebhookSender(
             {Hook.AUTH: config.auth_webhook_url, Hook.SESSION: config.session_webhook_url,
              Hook.EVENT: config.event_webhook_url},
             WebhookLog(config.webhook_log_dir), config.webhook_timeout), self.faults.webhook)
         self.node_of: dict[str, str] = {}  # connection_id -> node_name (cluster: the node it connected to)
         self.api_node: dict[str, str] = {}  # channel_id -> node whose API last started / stopped its recording
-        self.archiving = Archiving(self.state, self.recorder, self.webhooks, clock, self.behaviour,
+        self.archiving = Archiving(self.state, self.recorder, self.webhooks, clock, faults.policy(ArchivePolicy)(),
                                    lambda cid: self.signaling.media(cid) if self.signaling else None, self._on_node)
         self.signaling: SignalingControl | None = None
         self.updates = SessionUpdates(config.session_updated_webhook_interval, self._session_updated)
         self._destroy_timers: dict[str, asyncio.TimerHandle] = {}
         self._expiry_timers: dict[str, asyncio.TimerHandle] = {}
-        self._carried: dict[str, RecordingParams] = {}  # behaviour.recording_carried_to_next_session
+        self._carried: dict[str, RecordingParams] = {}  # channel_id -> the recording its next session starts with
         self.background = Background()
 
     # --- ConnectionHooks -----------------------------------------------------------------------
@@ -71,14 +68,14 @@ class EmulatorApp:
             answer = delivery.body
             if answer.get("allowed") is not True:
                 return ConnectDecision(False, reason=str(answer.get("reason") or "AUTH-WEBHOOK-REJECTED"))
-        block = answer.get("recording_block") is True and self.behaviour.recording_block_honoured
+        block = self.archiving.policy.recording_blocked(answer)
         timer = self._destroy_timers.pop(request.channel_id, None)
         if timer is not None:
             timer.cancel()  # someone came back before the destroy delay ran out: the session lives on
         connection, created = self.state.add_connection(
             request.connection_id, request.channel_id, request.role,
             _str_or(answer.get("client_id"), request.client_id), _str_or(answer.get("bundle_id"), request.bundle_id),
-            request.audio, request.video, block, reuse_session_id=self.behaviour.session_id_reused)
+            request.audio, request.video, block)
         if created is not None:
             await self._session_created(created)
         return ConnectDecision(True, session_id=connection.session_id, client_id=connection.client_id,
@@ -100,10 +97,8 @@ class EmulatorApp:
         if connection is None:
             return
         recording = self.state.recordings.get(connection.channel_id)
-        if recording is not None and self.behaviour.archive_ends_when_connection_leaves:
-            archive = self.state.close_archive(recording, connection_id)
-            if archive is not None:
-                await self.archiving.close(recording, archive)
+        if recording is not None:
+            await self.archiving.connection_left(recording, connection_id)
         if connection.connected:
             counts = self.state.connected_by_role(connection.channel_id)
             await self._event(payloads.connection_event("connection.destroyed", connection, counts, self.clock()))
@@ -125,16 +120,10 @@ class EmulatorApp:
         if carried is not None:
             await self.start_recording(carried, require_session=True)
             return
-        if answer.get("recording") is not True or not self.behaviour.recording_from_session_created:
-            return
         try:
-            params = session_recording_params(answer | {"channel_id": session.channel_id}, self.rules,
-                                              prefix="recording_")
-            if not self.behaviour.recording_options_from_session_created:
-                params = RecordingParams(session.channel_id, None, False, None, UNSET)
-            params = RecordingParams(session.channel_id, params.expire_time, params.split_only,
-                                     params.split_duration, params.metadata)
-            await self.start_recording(params, require_session=True)
+            params = self.lifecycle.recording_asked(answer, session.channel_id, self.rules)
+            if params is not None:
+                await self.start_recording(params, require_session=True)
         except ApiError as exc:
             self.webhooks.log.write(Hook.SESSION, created, f"session.created answer refused: {exc.message}", answer)
 
@@ -156,32 +145,21 @@ class EmulatorApp:
         self.state.destroy_session(channel_id)
         await self.updates.stop(session.session_id)
         recording = self.state.recordings.get(channel_id)
-        if recording is not None and self._ends_with_session(recording):
+        if recording is not None and self.lifecycle.ends_with_session(recording):
+            if self.lifecycle.carried_over(recording):
+                self._carried[channel_id] = recording.params  # before the stop's awaits: the next session may come
             await self.stop_recording(channel_id, session)
         await self.webhooks.send(Hook.SESSION, payloads.session_destroyed(session, self.clock()))
         return session
 
-    def _ends_with_session(self, recording: Recording) -> bool:
-        if recording.legacy:
-            return self.behaviour.legacy_ends_with_session
-        if not self.behaviour.session_recording_ends_with_session:
-            return False
-        if not self.behaviour.expiring_recording_ends_with_session and recording.expires_at is not None:
-            return False
-        if self.behaviour.recording_carried_to_next_session:
-            self._carried[recording.channel_id] = recording.params
-        return True
-
     # --- recordings ------------------------------------------------------------------------------
     async def start_recording(self, params: RecordingParams, *, require_session: bool) -> Recording:
-        if not params.legacy and self.behaviour.legacy_blocks_session_recording:
-            if any(r.legacy for r in self.state.recordings.values()):
-                raise AlreadyRecording("a legacy recording is running")
-        if not self.behaviour.format_honoured:
-            params = replace(params, format="webm")
-        recording = self.state.start_recording(params, require_session=require_session)
-        expires_at = recording.expires_at
-        if expires_at is not None and self.behaviour.expiry_ends_recording:
+        conflict = self.recording_api.conflict(params, self.state.recordings.values())
+        if conflict is not None:
+            raise AlreadyRecording(conflict)
+        recording = self.state.start_recording(self.recording_api.recorded(params), require_session=require_session)
+        expires_at = self.lifecycle.expiry(recording)
+        if expires_at is not None:
             loop = asyncio.get_running_loop()
             self._expiry_timers[recording.recording_id] = loop.call_later(
                 max(0.0, expires_at - self.clock()), self._spawn_expiry, recording)

@@ -1,30 +1,39 @@
 """A recording's per-connection archives: started when a connection records (its media written as it arrives),
 finalised (files closed off the event loop, archive.* webhooks in order on the event webhook) when it leaves or
-the recording stops."""
+the recording stops. Who is recorded into which archive, and when an archive ends, is the `ArchivePolicy`'s to say."""
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Coroutine
+from dataclasses import dataclass, field
 from typing import Any
 
 from . import payloads
-from .behaviour import Behaviour
 from .media.writer import ArchiveMedia
+from .policies import ArchivePolicy
 from .recorder import Recorder
 from .sending import Sending
 from .state import Archive, Connection, Recording, State
 from .webhooks import Hook
 
 
+@dataclass
+class _Writing:
+    """One open archive's media writer and the taps it listens to, by connection."""
+
+    writer: ArchiveMedia
+    taps: dict[str, Any] = field(default_factory=dict)  # connection_id -> its MediaTap
+
+
 class Archiving:
     def __init__(self, state: State, recorder: Recorder, webhooks: Sending, clock: Callable[[], float],
-                 behaviour: Behaviour, media_of: Callable[[str], Any],
+                 policy: ArchivePolicy, media_of: Callable[[str], Any],
                  on_node: Callable[[dict[str, Any], str], dict[str, Any]]) -> None:
+        self.policy = policy
         self._state = state
         self._on_node = on_node  # names the connection's cluster node in its webhooks
-        self._behaviour = behaviour
         self._media_of = media_of  # connection_id -> its MediaTap (None once gone)
-        self._media: dict[tuple[str, str], tuple[ArchiveMedia, list[Any]]] = {}  # (rec, conn) -> writer, taps
+        self._writing: dict[tuple[str, str], _Writing] = {}  # (recording_id, connection_id), in opening order
         self._recorder = recorder
         self._webhooks = webhooks
         self._clock = clock
@@ -34,44 +43,38 @@ class Archiving:
     def open(self, recording: Recording, connection: Connection) -> None:
         archive = self._state.open_archive(recording, connection)
         if archive is not None:
-            self._record_media(recording, archive)
+            writer = self._recorder.media_writer(recording, archive, self._clock)
+            self._writing[(recording.recording_id, connection.connection_id)] = _Writing(writer)
+            self._route(recording)
             self._event("archive.started", recording, archive, {})
-        elif connection.recording_block and not recording.legacy and self._behaviour.blocked_connection_reported:
+            return
+        if connection.recording_block and self.policy.reports_blocked(recording, connection):
             phantom = Archive(connection, self._clock())  # no files: only the webhook and the report entry
             self._event("archive.started", recording, phantom, {})
             self._entries.setdefault(recording.recording_id, []).append(payloads.archive_entry(recording, phantom, None))
-        elif connection.recording_block and not self._behaviour.blocked_media_excluded:
-            for (rid, _), (writer, taps) in self._media.items():
-                if rid == recording.recording_id:
-                    self._listen(writer, taps, connection.connection_id)
+        self._route(recording)  # a connection without an archive may still be recorded into the others'
 
-    def _record_media(self, recording: Recording, archive: Archive) -> None:
-        """Starts writing what the connection sends into its archive files."""
-        cid = archive.connection.connection_id
-        writer = self._recorder.media_writer(recording, archive, self._clock)
-        taps: list[Any] = []
-        if not self._behaviour.archive_media_own:
-            other = next(((w, t) for (rid, _), (w, t) in self._media.items() if rid == recording.recording_id), None)
-            if other is not None:  # each writer now records the other connection
-                self._media[(recording.recording_id, cid)] = (writer, taps)
-                for tap in other[1]:
-                    tap.unsubscribe(other[0])
-                    self._listen(writer, taps, None, tap)
-                other[1].clear()
-                self._listen(other[0], other[1], cid)
-                return
-        self._listen(writer, taps, cid)
-        if not self._behaviour.blocked_media_excluded:
-            for blocked in self._state.session_connections(recording.channel_id):
-                if blocked.recording_block:
-                    self._listen(writer, taps, blocked.connection_id)
-        self._media[(recording.recording_id, cid)] = (writer, taps)
+    def _route(self, recording: Recording) -> None:
+        """Subscribes each open archive's writer to the connections the policy records into it, and only them."""
+        rid = recording.recording_id
+        recorded = [cid for (r, cid) in self._writing if r == rid]
+        blocked = [c.connection_id for c in self._state.session_connections(recording.channel_id) if c.recording_block]
+        for own in recorded:
+            writing = self._writing[(rid, own)]
+            wanted = self.policy.sources(own, recorded, blocked)
+            for cid in [cid for cid in writing.taps if cid not in wanted]:
+                writing.taps.pop(cid).unsubscribe(writing.writer)
+            for cid in [cid for cid in dict.fromkeys(wanted) if cid not in writing.taps]:
+                if (tap := self._media_of(cid)) is not None:
+                    tap.subscribe(writing.writer)
+                    writing.taps[cid] = tap
 
-    def _listen(self, writer: ArchiveMedia, taps: list[Any], connection_id: str | None, tap: Any = None) -> None:
-        tap = tap or (self._media_of(connection_id) if connection_id else None)
-        if tap is not None:
-            tap.subscribe(writer)
-            taps.append(tap)
+    async def connection_left(self, recording: Recording, connection_id: str) -> None:
+        """Finalises the connection's archive now, unless the policy keeps it open until the recording stops."""
+        if self.policy.ends_when_connection_leaves(recording):
+            archive = self._state.close_archive(recording, connection_id)
+            if archive is not None:
+                await self.close(recording, archive)
 
     async def close(self, recording: Recording, archive: Archive) -> None:
         """Finalises a closed archive; `entries` waits for it even if this caller is cancelled."""
@@ -85,8 +88,9 @@ class Archiving:
         return self._entries.pop(recording.recording_id, [])
 
     async def _finalise(self, recording: Recording, archive: Archive) -> None:
-        writer, taps = self._media.pop((recording.recording_id, archive.connection.connection_id), (None, []))
-        for tap in taps:
+        writing = self._writing.pop((recording.recording_id, archive.connection.connection_id), None)
+        writer = writing.writer if writing else None
+        for tap in writing.taps.values() if writing else []:
             tap.unsubscribe(writer)
         written = await asyncio.to_thread(self._recorder.finalise_archive, recording, archive, writer)
         self._entries.setdefault(recording.recording_id, []).append(written.entry)

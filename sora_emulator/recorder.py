@@ -18,6 +18,7 @@ from . import payloads
 from .files import Disk
 from .media.seams import NO_CHANGES, MediaChanges
 from .media.writer import ArchiveMedia, Layout
+from .policies import ArchiveOutputs
 from .state import Archive, Recording
 
 
@@ -30,13 +31,12 @@ class WrittenArchive:
 
 
 class Recorder:
-    def __init__(self, archive_dir: Path, disk: Disk, split_only_writes_single: bool = False,
-                 dual_output: bool = False, media_changes: MediaChanges = NO_CHANGES) -> None:
+    def __init__(self, archive_dir: Path, disk: Disk, outputs: ArchiveOutputs | None = None,
+                 media_changes: MediaChanges = NO_CHANGES) -> None:
         self.archive_dir = archive_dir
         self.disk = disk
+        self.outputs = outputs or ArchiveOutputs()  # which files an archive leaves (single, split pieces, both with dual output)
         self.media_changes = media_changes  # the media writer's frame and container seams
-        self.split_only_writes_single = split_only_writes_single
-        self.dual_output = dual_output  # sora.conf recording_dual_output: single and split files together
 
     def directory(self, rec: Recording) -> Path:
         path = self.archive_dir / rec.recording_id
@@ -46,9 +46,9 @@ class Recorder:
     def media_layouts(self, rec: Recording, cid: str) -> list[Layout]:
         """The media files of a connection's archive, as `finalise_archive` names them (those the disk keeps)."""
         layouts = []
-        if rec.params.split_duration and (rec.params.split_only or self.dual_output):
-            layouts.append(Layout(lambda index: f"split-archive-{cid}_{index:04d}", float(rec.params.split_duration)))
-        if not rec.params.split_only or self.split_only_writes_single:
+        if self.outputs.split(rec.params):
+            layouts.append(Layout(lambda index: f"split-archive-{cid}_{index:04d}", float(rec.params.split_duration or 1)))
+        if self.outputs.single(rec.params):
             layouts.append(Layout(lambda _: f"archive-{cid}"))
         directory = self.directory(rec)
         return [layout for layout in layouts if self.disk.keeps(directory / f"{layout.stem(1)}.{rec.params.format}")]
@@ -69,9 +69,9 @@ class Recorder:
         cid = archive.connection.connection_id
         events: list[tuple[str, dict[str, Any]]] = []
         split_last: int | None = None
-        if rec.params.split_duration and (rec.params.split_only or self.dual_output):
+        if self.outputs.split(rec.params):
             split_last = self._write_splits(rec, archive, directory, stop, events)
-        if not rec.params.split_only or self.split_only_writes_single:
+        if self.outputs.single(rec.params):
             stem = f"archive-{cid}"
             size = self.disk.media(directory / f"{stem}.{rec.params.format}", stop - archive.start_time)
             body = payloads.archive_file(rec, archive, directory, stem, archive.start_time, stop, size)

@@ -78,10 +78,11 @@ class Recording:
 
 class State:
     def __init__(self, clock: Callable[[], float], id_factory: Callable[[], str] = new_id,
-                 session_id_factory: Callable[[], str] | None = None) -> None:
+                 session_id_factory: Callable[[str | None], str] | None = None) -> None:
+        """`session_id_factory(previous)`: a new session's id, given the channel's last one (default: a new id)."""
         self._clock = clock
         self._new_id = id_factory
-        self._new_session_id = session_id_factory or id_factory
+        self._new_session_id = session_id_factory or (lambda previous: id_factory())
         self.sessions: dict[str, Session] = {}  # channel_id -> live session
         self.recordings: dict[str, Recording] = {}  # channel_id -> running recording (one kind at a time)
         self.connections: dict[str, Connection] = {}
@@ -90,14 +91,13 @@ class State:
     # --- sessions and connections ------------------------------------------------------------
     def add_connection(
         self, connection_id: str, channel_id: str, role: str, client_id: str | None, bundle_id: str | None,
-        audio: Any, video: Any, recording_block: bool, reuse_session_id: bool = False,
+        audio: Any, video: Any, recording_block: bool,
     ) -> tuple[Connection, Session | None]:
         """Returns the connection and the session when this connection created it (0 -> 1)."""
         created = None
         session = self.sessions.get(channel_id)
         if session is None:
-            session_id = self.last_session_id.get(channel_id) if reuse_session_id else None
-            session = Session(session_id or self._new_session_id(), channel_id, self._clock())
+            session = Session(self._new_session_id(self.last_session_id.get(channel_id)), channel_id, self._clock())
             self.sessions[channel_id] = session
             self.last_session_id[channel_id] = session.session_id
             created = session

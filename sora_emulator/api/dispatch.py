@@ -31,7 +31,8 @@ CONTROL = {"/control/stats": handlers.control_stats}
 
 
 async def dispatch(ctx: Context, path: str, headers: dict[str, str], raw: bytes) -> tuple[int, Any]:
-    """The API seam: an API-answer fault answers here instead of the handler; refusal faults change any 4xx."""
+    """The API seam: an API-answer fault answers here instead of the handler, others change the handler's answer or
+    any 4xx."""
     app = ctx.app
     target = headers.get("x-sora-target", "")
     if path != "/" and (path not in CONTROL or not app.config.control_token):
@@ -43,13 +44,14 @@ async def dispatch(ctx: Context, path: str, headers: dict[str, str], raw: bytes)
     async def handle(body: dict[str, Any]) -> tuple[int, Any]:
         if path in CONTROL:
             return 200, await CONTROL[path](ctx, body)
-        changed = app.faults.answer(ApiCall(target, body, app))
-        if changed is not None:
-            return changed
+        call = ApiCall(target, body, app.state)
+        instead = app.faults.answer(call)
+        if instead is not None:
+            return instead
         handler = TARGETS.get(target)
         if handler is None:
             raise UnknownTarget(f"unknown x-sora-target {target!r}" if target else "x-sora-target header is missing")
-        return 200, await handler(ctx, body)
+        return 200, app.faults.answered(call, await handler(ctx, body))
 
     try:
         return await handle(_body(raw))

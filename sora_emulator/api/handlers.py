@@ -10,7 +10,7 @@ from ..app import EmulatorApp
 from ..cluster import SINGLE_NODE_NAME
 from ..errors import ConnectionNotFound, InvalidParameter, LegacyRecordingDisabled, NotRecording, SessionNotFound
 from ..params import channel_id_of, legacy_recording_params, session_recording_params
-from .answers import recording_answer, session_answer
+from ..answers import recording_answer, session_answer
 
 
 @dataclass
@@ -27,7 +27,7 @@ async def start_recording(ctx: Context, body: dict[str, Any]) -> Any:
     app = ctx.app
     params = session_recording_params(body, app.rules)
     _on_this_node(ctx, params.channel_id)
-    require = app.behaviour.session_recording_needs_session
+    require = app.recording_api.needs_session(params)
     return recording_answer(await app.start_recording(params, require_session=require))
 
 
@@ -44,10 +44,10 @@ async def stop_recording(ctx: Context, body: dict[str, Any]) -> Any:
 def _on_this_node(ctx: Context, channel_id: str) -> None:
     """Any node's API acts on the cluster's sessions; the recording's webhooks then name this node."""
     app = ctx.app
-    if not app.behaviour.cluster_api_any_node and app.config.cluster_nodes > 1:
-        session = app.state.sessions.get(channel_id)
-        if session is None or not any(app.node_of.get(cid) == ctx.node_name for cid in session.connections):
-            raise SessionNotFound(f"no live session for channel_id {channel_id!r} on {ctx.node_name}")
+    session = app.state.sessions.get(channel_id)
+    nodes = {app.node_of.get(cid, SINGLE_NODE_NAME) for cid in session.connections} if session else set()
+    if not app.recording_api.acts_on(ctx.node_name, nodes):
+        raise SessionNotFound(f"no live session for channel_id {channel_id!r} on {ctx.node_name}")
     app.api_node[channel_id] = ctx.node_name
 
 
@@ -57,12 +57,12 @@ async def get_session(ctx: Context, body: dict[str, Any]) -> Any:
     session_id = body.get("session_id")
     if session_id is not None and not isinstance(session_id, str):
         raise InvalidParameter("session_id must be a string")
-    return session_answer(app.state, app.state.session(channel_id, session_id), app.behaviour.sessions_show_recording)
+    return session_answer(app.state, app.state.session(channel_id, session_id))
 
 
 async def list_sessions(ctx: Context, body: dict[str, Any]) -> Any:
-    state, shown = ctx.app.state, ctx.app.behaviour.sessions_show_recording
-    return [session_answer(state, s, shown) for s in state.sessions.values()]
+    state = ctx.app.state
+    return [session_answer(state, s) for s in state.sessions.values()]
 
 
 async def terminate_session(ctx: Context, body: dict[str, Any]) -> Any:
@@ -93,7 +93,7 @@ async def disconnect_connection(ctx: Context, body: dict[str, Any]) -> Any:
 
 # --- legacy recording (Sora_20161101), only with legacy_recording = true ---------------------------
 def _legacy_allowed(app: EmulatorApp) -> None:
-    if not app.behaviour.legacy_api:
+    if not app.recording_api.legacy_enabled():
         raise LegacyRecordingDisabled("legacy recording is not enabled (legacy_recording = true)")
 
 
@@ -101,7 +101,7 @@ async def legacy_start_recording(ctx: Context, body: dict[str, Any]) -> Any:
     app = ctx.app
     _legacy_allowed(app)
     params = legacy_recording_params(body, app.rules)
-    require = app.behaviour.legacy_needs_session
+    require = app.recording_api.needs_session(params)
     return recording_answer(await app.start_recording(params, require_session=require))
 
 

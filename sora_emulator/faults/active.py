@@ -4,30 +4,40 @@ from __future__ import annotations
 import copy
 from collections.abc import Iterable
 from dataclasses import replace
-from typing import Any
+from typing import Any, TypeVar
 
-from ..behaviour import Behaviour
 from ..files import FileWrite
 from ..media.seams import NO_CHANGES, At, Element, MediaChanges, Muxing
 from ..params import RecordingRules
+from ..policies import POLICIES
 from ..webhooks import Hook
 from .catalogue import CATALOGUE
 from .model import Answer, ApiCall, Fault, Outgoing, kind_of
 
 FAULTS: dict[str, Fault] = {fault.name: fault for fault in CATALOGUE}
+P = TypeVar("P")
 
 
 class UnknownFault(ValueError):
-    pass
+    """A selection of faults the emulator cannot run: a name it does not know, or two faults replacing one policy."""
 
 
 def known(names: Iterable[str]) -> frozenset[str]:
-    """The names, once each is known to be a fault."""
+    """The names, once each is known to be a fault and no two replace the same policy."""
     names = frozenset(names)
     unknown = sorted(names - FAULTS.keys())
     if unknown:
         raise UnknownFault(f"unknown fault(s): {', '.join(unknown)} (see sora-emulator --list-faults)")
+    for base in POLICIES:
+        replacing = sorted(name for name in names if _replaces(FAULTS[name], base))
+        if len(replacing) > 1:
+            raise UnknownFault(f"faults {', '.join(replacing)} each replace the emulator's {base.__name__}: "
+                               "choose one of them")
     return names
+
+
+def _replaces(fault: Fault, base: type) -> bool:
+    return fault.policy is not None and issubclass(fault.policy, base)
 
 
 class ActiveFaults:
@@ -41,9 +51,11 @@ class ActiveFaults:
             base = replace(base, **fault.rules)
         return base
 
-    def behaviour(self, base: Behaviour) -> Behaviour:
+    def policy(self, base: type[P]) -> type[P]:
+        """The policy to build in place of Sora's `base`: the one active fault's replacement, else `base`."""
         for fault in self._faults:
-            base = replace(base, **fault.behaviour)
+            if fault.policy is not None and issubclass(fault.policy, base):
+                return fault.policy
         return base
 
     # --- what the seams apply -----------------------------------------------------------------------
@@ -97,6 +109,13 @@ class ActiveFaults:
             if fault.answer and (answer := fault.answer(call)) is not None:
                 return answer
         return None
+
+    def answered(self, call: ApiCall, answer: Any) -> Any:
+        """Dispatch: the handler's answer as this emulator gives it."""
+        for fault in self._faults:
+            if fault.answered:
+                answer = fault.answered(call, answer)
+        return answer
 
     def refusal(self, status: int, body: dict[str, Any]) -> Answer:
         """Dispatch: a refusal (4xx) as this emulator answers it."""

@@ -1,10 +1,10 @@
-"""API answers given instead of the handler's, and changes to every refusal, applied at dispatch
-(sora_emulator/api/dispatch.py)."""
+"""API answers given instead of the handler's, changes to the handler's answers and to every refusal, applied at
+dispatch (sora_emulator/api/dispatch.py)."""
 from __future__ import annotations
 
 from typing import Any
 
-from ..api.answers import recording_answer
+from ..answers import recording_answer
 from ..errors import SessionNotFound, UnknownTarget
 from ..params import channel_id_of
 from .model import Answer, ApiAnswer, ApiCall
@@ -26,7 +26,7 @@ def _no_live_session(call: ApiCall) -> Answer:
 
 
 def _stop_ignored(call: ApiCall) -> Answer | None:
-    recording = call.app.state.recording(channel_id_of(call.body))
+    recording = call.state.recording(channel_id_of(call.body))
     return None if recording.legacy else (200, recording_answer(recording))
 
 
@@ -35,6 +35,19 @@ channel_id_optional = _on(START, lambda call: None if "channel_id" in call.body 
 stop_recording_ignored = _on(STOP, _stop_ignored)
 get_session_unknown = _on(GET_SESSION, _no_live_session)
 list_sessions_empty = _on(LIST_SESSIONS, lambda call: (200, []))
+
+
+def _without_recording(session: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in session.items() if k != "recording"}
+
+
+def sessions_without_recording(call: ApiCall, answer: Any) -> Any:
+    """GetSession / ListSessions as if no recording were running."""
+    if call.target == GET_SESSION:
+        return _without_recording(answer)
+    if call.target == LIST_SESSIONS:
+        return [_without_recording(session) for session in answer]
+    return answer
 
 
 def without_error_type(status: int, body: dict[str, Any]) -> Answer:

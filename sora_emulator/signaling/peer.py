@@ -25,7 +25,6 @@ class Peer:
     def __init__(self, role: str, on_connected: Callable[[], object], host: str = "127.0.0.1") -> None:
         # No ICE servers: aiortc would otherwise reach out to a public STUN server.
         self._pc = RTCPeerConnection(RTCConfiguration(iceServers=[], bundlePolicy=RTCBundlePolicy.MAX_BUNDLE))
-        self._role = role
         self._host = host
         self._closed = False
         self._close_lock = asyncio.Lock()

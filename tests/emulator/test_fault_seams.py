@@ -9,17 +9,20 @@ import numpy as np
 import pytest
 
 import sora_emulator
-from sora_emulator.behaviour import Behaviour
+from sora_emulator.config import EmulatorConfig
 from sora_emulator.errors import SessionNotFound, UnknownTarget
-from sora_emulator.faults import FAULTS, ActiveFaults
-from sora_emulator.faults.model import ApiCall
+from sora_emulator.faults import FAULTS, ActiveFaults, UnknownFault
+from sora_emulator.faults.model import KINDS, ApiCall, Fault
 from sora_emulator.files import Disk, FileWrite
 from sora_emulator.media.seams import NO_CHANGES, At, default_muxing
 from sora_emulator.media.webm import AUDIO_TRACK, VIDEO_TRACK, Block
-from sora_emulator.params import RecordingRules
+from sora_emulator.params import RecordingParams, RecordingRules
+from sora_emulator.policies import POLICIES, ArchivePolicy, RecordingApi, SessionLifecycle
+from sora_emulator.state import Recording
 from sora_emulator.webhooks import Hook
 
 PACKAGE = Path(sora_emulator.__file__).parent
+RULES_SEAM = "params.py"  # the rules are data: params.py checks a request against the rules it is given
 SESSION_REPORT = {"type": "recording.report", "id": "I", "channel_id": "c", "session_id": "S",
                   "session_metadata": {"s": 1},
                   "data": {"channel_id": "c", "session_id": "S", "recording_id": "R", "recording_metadata": {"r": 1}}}
@@ -32,15 +35,51 @@ def test_every_fault_changes_something_at_a_seam():
     assert [name for name, fault in FAULTS.items() if not fault.seams] == []
 
 
+def test_a_fault_declares_only_the_kinds_of_change_a_seam_applies():
+    assert [f.name for f in dataclasses.fields(Fault)] == ["name", "clause", "description", *KINDS]
+
+
 @pytest.mark.parametrize("name", sorted(FAULTS))
-def test_rule_and_behaviour_changes_name_real_fields_and_differ_from_sora(name):
-    fault = FAULTS[name]
-    for declared, kind in ((fault.rules, RecordingRules), (fault.behaviour, Behaviour)):
-        defaults = {f.name: f.default for f in dataclasses.fields(kind)}
-        for key, value in declared.items():
-            assert key in defaults, f"{name}: {kind.__name__} has no {key}"
-            if not (kind is Behaviour and key == "legacy_api"):  # its default comes from sora.conf
-                assert value != defaults[key], f"{name}: {key} = {value!r} changes nothing"
+def test_rule_changes_name_real_fields_and_differ_from_sora(name):
+    defaults = {f.name: f.default for f in dataclasses.fields(RecordingRules)}
+    for key, value in FAULTS[name].rules.items():
+        assert key in defaults, f"{name}: RecordingRules has no {key}"
+        assert value != defaults[key], f"{name}: {key} = {value!r} changes nothing"
+
+
+@pytest.mark.parametrize("name", sorted(name for name, fault in FAULTS.items() if fault.policy))
+def test_a_policy_fault_replaces_one_policy_and_overrides_one_of_its_decisions(name):
+    policy = FAULTS[name].policy
+    [base] = [base for base in POLICIES if issubclass(policy, base)]
+    decisions = {attr for attr, value in vars(base).items() if callable(value) and not attr.startswith("_")}
+    overridden = {attr for attr in vars(policy) if not attr.startswith("__")}
+    assert overridden and overridden <= decisions, f"{name}: {policy.__name__} overrides {overridden}"
+
+
+@pytest.mark.parametrize("policy", [*POLICIES, *(fault.policy for fault in FAULTS.values() if fault.policy)],
+                         ids=lambda policy: policy.__name__)
+def test_policies_decide_by_methods_and_hold_only_sora_conf_settings(policy):
+    """No switch in a policy: its fields are sora.conf settings (EmulatorConfig's), its class attributes methods."""
+    settings = {f.name for f in dataclasses.fields(EmulatorConfig)}
+    fields = {f.name for f in dataclasses.fields(policy)} if dataclasses.is_dataclass(policy) else set()
+    assert fields <= settings
+    attributes = {attr for klass in policy.__mro__[:-1] for attr, value in vars(klass).items()
+                  if not attr.startswith("__") and not callable(value)}
+    assert attributes <= fields
+
+
+def test_no_fault_only_flag_is_read_outside_the_faults_and_the_seams():
+    """A value only a fault sets (a rule of what the API accepts: the rules are the only switches left) is read by
+    its seam alone; every other decision a fault changes is a policy it replaces whole."""
+    config_set = {"max_expire_time", "max_split_duration"}  # sora.conf's recording_max_*, not only faults'
+    flags = {key for fault in FAULTS.values() for key in fault.rules} - config_set
+    found = []
+    for path in PACKAGE.rglob("*.py"):
+        if path.parent.name == "faults" or path.name == RULES_SEAM:
+            continue
+        read = {node.attr for node in ast.walk(ast.parse(path.read_text())) if isinstance(node, ast.Attribute)}
+        found += [f"{path.relative_to(PACKAGE)}: {flag}" for flag in sorted(read & flags)]
+    assert found == []
 
 
 def test_no_module_outside_the_fault_package_names_a_fault():
@@ -56,29 +95,78 @@ def test_no_module_outside_the_fault_package_names_a_fault():
     assert found == []
 
 
-def test_the_media_writer_and_muxers_read_no_fault_switch():
-    """Media faults change frames and containers at their seams (media/seams.py); the writer decides nothing by a
-    flag: it never imports the app's behaviour, and names none of its fields."""
-    fields = {f.name for f in dataclasses.fields(Behaviour)} | {"behaviour", "Behaviour"}
+def test_the_fault_package_imports_neither_the_api_nor_the_app():
+    """Faults describe changes; the app and the API apply them: no arrow runs back from faults/ to either."""
+    for path in (PACKAGE / "faults").glob("*.py"):
+        imported = [node.module or "" for node in ast.walk(ast.parse(path.read_text()))
+                    if isinstance(node, ast.ImportFrom)]
+        assert [m for m in imported if m.removeprefix("sora_emulator.").split(".")[0] in ("api", "app")] == [], \
+            path.name
+
+
+def test_the_media_writer_and_muxers_decide_nothing_of_the_policies():
+    """Media faults change frames and containers at their seams (media/seams.py); the writer imports neither the
+    policies nor the faults: it is handed the files to write and their changes."""
     for path in (PACKAGE / "media").glob("*.py"):
         tree = ast.parse(path.read_text())
-        imported = [node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)]
-        assert not any(module and "behaviour" in module for module in imported), path.name
-        named = {node.attr for node in ast.walk(tree) if isinstance(node, ast.Attribute)} | \
-            {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
-        assert named & fields == set(), f"{path.name} reads {named & fields}"
+        imported = [(node.module or "").removeprefix("sora_emulator.") for node in ast.walk(tree)
+                    if isinstance(node, ast.ImportFrom)]
+        assert not any(module.split(".")[0] in ("policies", "faults") for module in imported), path.name
 
 
-def test_no_faults_means_sora_rules_and_behaviour():
+def test_no_faults_means_sora_rules_and_policies():
     none = ActiveFaults()
     assert none.rules(RecordingRules()) == RecordingRules()
-    assert none.behaviour(Behaviour(legacy_api=True)) == Behaviour(legacy_api=True)
+    assert [none.policy(base) for base in POLICIES] == list(POLICIES)
     assert none.media() is NO_CHANGES
 
 
+def test_two_faults_replacing_one_policy_cannot_run_together():
+    with pytest.raises(UnknownFault, match="recording-spans-sessions, recording-survives-destroy .*SessionLifecycle"):
+        ActiveFaults(["recording-survives-destroy", "recording-spans-sessions"])
+    assert ActiveFaults(["recording-survives-destroy", "format-ignored"]).names
+
+
 def test_legacy_api_faults_override_sora_conf():
-    assert ActiveFaults(["legacy-api-still-on"]).behaviour(Behaviour(legacy_api=False)).legacy_api is True
-    assert ActiveFaults(["legacy-api-disabled"]).behaviour(Behaviour(legacy_api=True)).legacy_api is False
+    assert ActiveFaults(["legacy-api-still-on"]).policy(RecordingApi)(legacy_recording=False).legacy_enabled()
+    assert not ActiveFaults(["legacy-api-disabled"]).policy(RecordingApi)(legacy_recording=True).legacy_enabled()
+    assert RecordingApi(legacy_recording=True).legacy_enabled() and not RecordingApi().legacy_enabled()
+
+
+# --- the policies faults replace -----------------------------------------------------------------------
+def recording(legacy=False, expire_time=None):
+    return Recording("R", "c", None if legacy else "S", RecordingParams("c", expire_time, False, None, None, legacy), 0.0)
+
+
+@pytest.mark.parametrize(("fault", "ends"), [
+    (None, {"session": True, "expiring": True, "legacy": False}),
+    ("recording-survives-destroy", {"session": False, "expiring": False, "legacy": False}),
+    ("expire-outlives-destroy", {"session": True, "expiring": False, "legacy": False}),
+    ("legacy-stops-on-destroy", {"session": True, "expiring": True, "legacy": True}),
+])
+def test_which_recordings_end_with_their_session(fault, ends):
+    lifecycle = ActiveFaults([fault] if fault else []).policy(SessionLifecycle)()
+    recordings = {"session": recording(), "expiring": recording(expire_time=60), "legacy": recording(legacy=True)}
+    assert {kind: lifecycle.ends_with_session(rec) for kind, rec in recordings.items()} == ends
+
+
+def test_session_ids_are_new_and_upper_case_unless_a_fault_says_otherwise():
+    def issued(faults):
+        return ActiveFaults(faults).policy(SessionLifecycle)().session_id("PREVIOUS")
+    assert issued([]) != "PREVIOUS" and issued([]).isupper()
+    assert issued(["reuse-session-id"]) == "PREVIOUS"
+    assert issued(["lowercase-session-id"]).islower()
+
+
+@pytest.mark.parametrize(("fault", "sources"), [
+    (None, {"A": ["A"], "B": ["B"]}),
+    ("archive-media-swapped", {"A": ["B"], "B": ["A"]}),
+    ("blocked-media-mixed", {"A": ["A", "X"], "B": ["B", "X"]}),
+])
+def test_whose_media_goes_into_each_archive(fault, sources):
+    policy = ActiveFaults([fault] if fault else []).policy(ArchivePolicy)()
+    assert {own: policy.sources(own, ["A", "B"], ["X"]) for own in ("A", "B")} == sources
+    assert policy.sources("A", ["A"], []) == ["A"]
 
 
 # --- the sending seam -------------------------------------------------------------------------------
@@ -239,7 +327,7 @@ class FakeState:
 
 
 def call(target, body=None):
-    return ApiCall(target, body or {}, app=type("App", (), {"state": FakeState()})())
+    return ApiCall(target, body or {}, FakeState())
 
 
 def test_api_answer_faults_answer_only_their_target():
@@ -253,6 +341,16 @@ def test_api_answer_faults_answer_only_their_target():
     with pytest.raises(SessionNotFound):
         ActiveFaults(["get-session-unknown"]).answer(call("Sora_20231220.GetSession", {"channel_id": "c"}))
     assert ActiveFaults().answer(call("Sora_20231220.ListSessions")) is None
+
+
+def test_answer_changes_hide_the_recording_from_sessions_only():
+    session = {"session_id": "S", "recording": {"recording_id": "R"}}
+    faults = ActiveFaults(["session-hides-recording"])
+    assert faults.answered(call("Sora_20231220.GetSession"), session) == {"session_id": "S"}
+    assert faults.answered(call("Sora_20231220.ListSessions"), [session]) == [{"session_id": "S"}]
+    started = {"recording_id": "R"}
+    assert faults.answered(call("Sora_20231220.StartRecording"), started) is started
+    assert ActiveFaults().answered(call("Sora_20231220.GetSession"), session) is session
 
 
 def test_refusal_faults_change_the_refusal():

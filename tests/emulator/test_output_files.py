@@ -5,13 +5,14 @@ import json
 import av
 import pytest
 
-from sora_emulator.api.answers import session_recording
+from sora_emulator.answers import session_recording
 from sora_emulator.app import EmulatorApp
 from sora_emulator.config import EmulatorConfig
 from sora_emulator.errors import ApiError
 from sora_emulator.faults import ActiveFaults
 from sora_emulator.files import Disk
 from sora_emulator.params import UNSET, RecordingParams, RecordingRules, session_recording_params
+from sora_emulator.policies import ArchiveOutputs
 from sora_emulator.recorder import Recorder
 from sora_emulator.state import Archive, Connection, Recording
 
@@ -66,7 +67,7 @@ def test_mp4_recording_writes_an_mp4_container(tmp_path):
                                              (True, {"archive-CID.json", "split-archive-end-CID.json"})])
 def test_split_duration_writes_split_files_only_with_dual_output(tmp_path, dual, expected):
     rec, archive = _recording(split_duration=1)
-    written = Recorder(tmp_path, Disk(), dual_output=dual).finalise_archive(rec, archive)
+    written = Recorder(tmp_path, Disk(), ArchiveOutputs(recording_dual_output=dual)).finalise_archive(rec, archive)
     names = {p.name for p in (tmp_path / "RID").iterdir()}
     assert expected <= names and ("split-archive-CID_0001.json" in names) == dual
     assert ("split_last_index" in written.entry) == dual and written.entry["filename"] == "archive-CID.webm"
@@ -83,7 +84,7 @@ def test_a_recorded_session_shows_its_recording():
 def test_received_media_is_written_in_the_recordings_format(tmp_path, fmt):
     """MP4 archives hold what the connection sent too, not synthesised frames: the writer gets their layouts."""
     rec, _ = _recording(format=fmt, split_only=True, split_duration=1)
-    recorder = Recorder(tmp_path, Disk(), dual_output=True)
+    recorder = Recorder(tmp_path, Disk(), ArchiveOutputs(recording_dual_output=True))
     [split] = recorder.media_layouts(rec, "CID")
     assert split.stem(1) == "split-archive-CID_0001" and split.split == 1.0
     rec, _ = _recording(format=fmt)

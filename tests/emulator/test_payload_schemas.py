@@ -7,7 +7,7 @@ import pytest
 
 from sora_conformance.contract.validator import validate
 from sora_emulator import payloads
-from sora_emulator.api.answers import recording_answer, session_answer
+from sora_emulator.answers import recording_answer, session_answer
 from sora_emulator.files import Disk, FileWrite
 from sora_emulator.hooks import ConnectRequest
 from sora_emulator.params import UNSET, RecordingParams

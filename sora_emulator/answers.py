@@ -1,11 +1,12 @@
-"""The shapes of API answers about recordings and sessions (pure)."""
+"""Pure builders of the API answers about recordings and sessions (the API handlers and API faults both use
+them, as the webhook builders of payloads.py)."""
 from __future__ import annotations
 
 from typing import Any
 
-from .. import payloads
-from ..params import UNSET
-from ..state import Recording, Session, State
+from . import payloads
+from .params import UNSET
+from .state import Recording, Session, State
 
 
 def recording_answer(rec: Recording) -> dict[str, Any]:
@@ -28,14 +29,14 @@ def session_recording(rec: Recording) -> dict[str, Any]:
     return shown | {"format": rec.params.format, "start_timestamp": payloads.timestamp(rec.created_at)}
 
 
-def session_answer(state: State, s: Session, show_recording: bool = True) -> dict[str, Any]:
+def session_answer(state: State, s: Session) -> dict[str, Any]:
     recording = state.recordings.get(s.channel_id)
     answer: dict[str, Any] = {
         "channel_id": s.channel_id, "session_id": s.session_id, "created_time": int(s.created_at),
         "created_timestamp": payloads.timestamp(s.created_at),
         "connections": [payloads.session_connection(c) for c in s.connections.values()],
     }
-    if recording is not None and recording.session_id == s.session_id and show_recording:
+    if recording is not None and recording.session_id == s.session_id:
         answer["recording"] = session_recording(recording)
     if s.session_metadata is not UNSET:
         answer["session_metadata"] = s.session_metadata
