@@ -10,10 +10,12 @@ from ..behaviour import Behaviour
 from ..files import FileWrite
 from ..params import RecordingRules
 from ..webhooks import Hook
-from .catalogue import CATALOGUE
+from .catalogue import CATALOGUE, UNDER_LOAD
 from .model import Answer, ApiCall, Fault, Outgoing, kind_of
 
-FAULTS: dict[str, Fault] = {fault.name: fault for fault in CATALOGUE}
+FAULTS: dict[str, Fault] = {fault.name: fault for fault in CATALOGUE}  # the suite catches each (mutation matrix)
+LOAD_FAULTS: dict[str, Fault] = {fault.name: fault for fault in UNDER_LOAD}  # only a load run meets these
+ALL_FAULTS: dict[str, Fault] = FAULTS | LOAD_FAULTS
 
 
 class UnknownFault(ValueError):
@@ -23,7 +25,7 @@ class UnknownFault(ValueError):
 def known(names: Iterable[str]) -> frozenset[str]:
     """The names, once each is known to be a fault."""
     names = frozenset(names)
-    unknown = sorted(names - FAULTS.keys())
+    unknown = sorted(names - ALL_FAULTS.keys())
     if unknown:
         raise UnknownFault(f"unknown fault(s): {', '.join(unknown)} (see sora-emulator --list-faults)")
     return names
@@ -32,7 +34,8 @@ def known(names: Iterable[str]) -> frozenset[str]:
 class ActiveFaults:
     def __init__(self, names: Iterable[str] = ()) -> None:
         self.names = known(names)
-        self._faults = [FAULTS[name] for name in sorted(self.names)]
+        # a copy per emulator: a fault that counts what it has seen (faults/load_changes.py) counts one emulator's
+        self._faults = [copy.deepcopy(ALL_FAULTS[name]) for name in sorted(self.names)]
 
     # --- what the app builds once -------------------------------------------------------------------
     def rules(self, base: RecordingRules) -> RecordingRules:
