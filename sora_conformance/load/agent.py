@@ -1,0 +1,159 @@
+"""The harness process behind one Locust process: it runs the recorded sessions its Locust users ask for.
+
+Locust monkeypatches the standard library with gevent in the process it runs in; the harness relies on real
+threads (the capture server, the client pool's reader, every wait on a threading.Condition), child processes
+(the sora-sdk client worker) and CPU-bound work (decoding archives) that would stall a gevent hub. So none of it
+runs in the Locust process: each Locust process starts one agent (`python -m sora_conformance.load.agent
+SETTINGS`), a plain Python process with real threads, and talks to it over JSON lines on its stdin / stdout,
+which gevent's subprocess pipes wait on cooperatively. One session runs on one agent thread.
+
+Protocol. In: {"op": "run", "id": N} (a user wants one recorded session), {"op": "abandon", "id": N} (the user
+was stopped); end of input: stop (every session cleaned up). Out: {"event": "ready"}, {"event": "result", "id":
+N, ...} (one per run), {"event": "refused", "id": N, "reason"} (the agent's session budget is spent).
+Each finished session is also a line of `sessions-<agent>.jsonl` in the results directory; `agent-<agent>.json`
+says how the agent ended.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sys
+import threading
+import uuid
+from pathlib import Path
+from typing import IO, Any
+
+from .. import scrub
+from ..clients import ClientPool
+from ..harness.archive import ArchiveDir
+from ..harness.capture import CaptureServer, WaitTimeout
+from ..harness.config import build_config
+from ..harness.hub import register
+from ..harness.profile import TargetProfile
+from ..harness.scenario import Scenario
+from ..harness.targets import Target
+from ..harness.verdict import Checker, HarnessError
+from .session import STEP_CLAUSES, RecordedSession, SessionResult
+from .settings import AgentSettings
+from .stats import cpu_seconds
+
+STOP_GRACE = 60.0  # seconds the sessions in flight get to clean up once the run stops
+
+
+class Agent:
+    def __init__(self, settings: AgentSettings) -> None:
+        self.settings = settings
+        self.name = uuid.uuid4().hex[:6]
+        self.config = build_config(settings.harness_options, settings.env)
+        for _, value in self.config.api_headers:
+            scrub.register(value)
+        if self.config.secret_key:
+            scrub.register(self.config.secret_key)
+        self.profile = TargetProfile(**settings.profile)
+        self.target = Target("target", self.config.api_url or "", list(self.config.signaling_urls),
+                             self.config.archive_dir, False, api_urls=list(self.config.api_urls))
+        self.prefix = f"{self.config.run_prefix}-{self.name}-"  # every channel of this agent's sessions
+        self.capture = CaptureServer("127.0.0.1", 0, self.prefix, None, False, self.config.webhook_max_body,
+                                     self.config.webhook_max_connections).start()
+        register(settings.hub_url, settings.hub_token, self.prefix, self.capture.url_for(""))  # loopback only
+        self.pool = ClientPool(self.config.timeout_multiplier)
+        results = Path(settings.results_dir)
+        self.results = (results / f"sessions-{self.name}.jsonl").open("a", encoding="utf-8")
+        self.status_path = results / f"agent-{self.name}.json"
+        self.sessions: dict[int, tuple[threading.Thread, threading.Event, Scenario]] = {}
+        self.started = 0
+        self.lock = threading.Lock()
+        self.out: IO[str] = sys.stdout
+
+    def emit(self, message: dict[str, Any]) -> None:
+        with self.lock:
+            self.out.write(json.dumps(scrub.scrub(message)) + "\n")
+            self.out.flush()
+
+    def serve(self, commands: IO[str]) -> None:
+        self.emit({"event": "ready", "agent": self.name})
+        for line in commands:
+            try:
+                command = json.loads(line)
+                op, number = command["op"], int(command["id"])
+            except (ValueError, KeyError, TypeError):
+                continue
+            if op == "run":
+                self.run(number)
+            elif op == "abandon" and number in self.sessions:
+                self.sessions[number][1].set()
+        self.stop()
+
+    def run(self, request: int) -> None:
+        if self.started >= self.settings.max_sessions:
+            self.emit({"event": "refused", "id": request, "reason": f"this agent's {self.settings.max_sessions} "
+                       "sessions (--max-sessions) are spent"})
+            return
+        spec = self.settings.plan.spec(self.started)
+        self.started += 1
+        cancelled = threading.Event()
+        scenario = Scenario(self.config, self.profile, self.target, self.capture, self.pool,
+                            Checker(strict=self.config.strict), lambda name, value: None, STEP_CLAUSES)
+        archive = ArchiveDir(self.config.archive_dir, lambda name, value: None) if self.profile.archive_dir else None
+        session = RecordedSession(scenario, archive, spec, SessionResult(self.started, spec), cancelled, self.name,
+                                  self.config.strict)
+        thread = threading.Thread(target=self._session, args=(request, session), daemon=True)
+        self.sessions[request] = (thread, cancelled, scenario)
+        thread.start()
+
+    def _session(self, request: int, session: RecordedSession) -> None:
+        result = session.run().as_dict() | {"agent": self.name}
+        with self.lock:
+            self.results.write(json.dumps(scrub.scrub(result), ensure_ascii=False) + "\n")
+            self.results.flush()
+        summary = {k: result[k] for k in ("steps", "failed_steps", "error", "abandoned", "channel")}
+        self.emit({"event": "result", "id": request, "outcomes": [{k: o.get(k) for k in ("clause", "verdict",
+                   "message")} for o in result["outcomes"]], "failed_archives": len(result["failed_archives"])}
+                  | summary)
+        with self.lock:
+            self.sessions.pop(request, None)
+
+    def stop(self) -> None:
+        """Every session in flight is cleaned up (clients closed, recordings stopped), then this agent's channels
+        are waited on until the target destroyed their sessions; what is still alive is written down."""
+        for _, cancelled, _ in list(self.sessions.values()):
+            cancelled.set()
+        for thread, _, _ in list(self.sessions.values()):
+            thread.join(STOP_GRACE * self.config.timeout_multiplier)
+        unfinished = [scenario.channels[0] for _, (thread, _, scenario) in self.sessions.items()
+                      if thread.is_alive() and scenario.channels]
+        worker = self.pool.worker_pid
+        clients_cpu = cpu_seconds(worker) if worker else 0.0
+        self.pool.close()
+        alive = self._still_alive()
+        status = {"agent": self.name, "pid": os.getpid(), "sessions": self.started, "unfinished": unfinished,
+                  "still_alive": alive, "clean": not unfinished and not alive,
+                  "cpu_seconds": {"agent": cpu_seconds(os.getpid()), "client_worker": clients_cpu}}
+        self.results.close()
+        self.status_path.write_text(json.dumps(scrub.scrub(status)), encoding="utf-8")
+        self.capture.stop()
+
+    def _still_alive(self) -> list[str]:
+        alive = []
+        deadline = self.config.timeout(self.profile.session_destroy_delay + 10)
+        for channel in sorted({c for record in self.capture.records if (c := record.channel_id)}):
+            try:
+                self.capture.wait_for("session.destroyed", channel, clause="REC-STOP-ON-DESTROY", timeout=deadline)
+            except WaitTimeout:
+                alive.append(channel)
+        return alive
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    try:
+        agent = Agent(AgentSettings.read(Path(args[0])))
+    except (HarnessError, OSError, ValueError, IndexError, TypeError) as exc:
+        print(json.dumps({"event": "fatal", "error": scrub.scrub_text(f"{type(exc).__name__}: {exc}")}), flush=True)
+        return 2
+    agent.serve(sys.stdin)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

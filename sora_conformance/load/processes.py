@@ -1,0 +1,115 @@
+"""Locust's own processes for a load run: one local process, or a master (bound to loopback) and its workers.
+
+Each runs in a process group of its own, so a terminal's Ctrl-C reaches only `sora-conformance load`, which
+passes one SIGINT to the Locust process that leads (Locust stops its users, and the workers' through the
+master; every agent then cleans its sessions up) and waits a bounded time for everything to end.
+"""
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import FrameType
+
+LOCUSTFILE = Path(__file__).with_name("locustfile.py")
+CLEANUP_GRACE = 180.0  # seconds Locust and the agents get to clean up after a stop (each wait inside is bounded)
+
+
+@dataclass(frozen=True)
+class LocustPlan:
+    users: int
+    spawn_rate: float
+    run_time: int  # seconds
+    stop_timeout: float  # seconds a user gets to finish the session it is in when the run time is up
+    report_dir: Path
+    settings: Path
+    workers: int = 0  # 0: one local Locust process; N: a master and N worker processes
+    master_port: int = 0
+    web_port: int = 0  # 0: headless
+
+    def common(self) -> list[str]:
+        return [sys.executable, "-m", "locust", "-f", str(LOCUSTFILE), "--sora-load-settings", str(self.settings),
+                "--loglevel", "WARNING"]
+
+    def leader(self, expect_workers: int | None = None) -> list[str]:
+        """The local process or the master: it owns the run's shape and writes Locust's reports."""
+        command = self.common() + ["-u", str(self.users), "-r", str(self.spawn_rate), "-t", f"{self.run_time}s",
+                                   "--stop-timeout", str(int(self.stop_timeout)), "--only-summary",
+                                   "--html", str(self.report_dir / "locust.html"),
+                                   "--sora-load-csv", str(self.report_dir / "locust")]
+        if self.web_port:
+            command += ["--autostart", "--autoquit", "5", "--web-host", "127.0.0.1", "--web-port", str(self.web_port)]
+        else:
+            command += ["--headless"]
+        expected = self.workers if expect_workers is None else expect_workers
+        if expected:
+            command += ["--master", "--master-bind-host", "127.0.0.1", "--master-bind-port", str(self.master_port),
+                        "--expect-workers", str(expected), "--expect-workers-max-wait", "60"]
+        return command
+
+    def worker(self, master_host: str = "127.0.0.1") -> list[str]:
+        return self.common() + ["--worker", "--master-host", master_host, "--master-port", str(self.master_port)]
+
+
+@dataclass
+class Ran:
+    codes: list[int | None] = field(default_factory=list)  # each Locust process's exit code (None: killed)
+    stopped_by: int | None = None  # the signal that stopped the run, or None
+    deadline_hit: bool = False
+
+
+def run_locust(leader: list[str], workers: list[list[str]], deadline: float, log: Path) -> Ran:
+    """Starts the Locust processes and waits for them: until they end, or `deadline` seconds (then the run is
+    stopped as by Ctrl-C and reported incomplete). SIGINT / SIGTERM stop it the same way."""
+    ran = Ran()
+    stop_asked = threading.Event()
+    with log.open("a") as out:
+        processes = [subprocess.Popen(c, stdin=subprocess.DEVNULL, stdout=out, stderr=out, process_group=0)
+                     for c in workers + [leader]]
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        if not stop_asked.is_set():
+            print(f"sora-conformance load: {signal.Signals(signum).name}: stopping; every session is cleaned up "
+                  f"(up to {CLEANUP_GRACE:.0f} s)", file=sys.stderr, flush=True)
+            ran.stopped_by = signum
+        stop_asked.set()
+
+    previous = {s: signal.signal(s, stop) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        if not _wait_all(processes, stop_asked, deadline):
+            ran.deadline_hit = ran.stopped_by is None
+            _interrupt(processes[-1])  # the leader stops its users; a master stops its workers'
+            if not _wait_all(processes, threading.Event(), CLEANUP_GRACE):
+                for process in processes:
+                    _interrupt(process)
+                if not _wait_all(processes, threading.Event(), CLEANUP_GRACE / 2):
+                    for process in processes:
+                        process.kill()
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+    ran.codes = [p.wait() for p in processes]
+    return ran
+
+
+def _wait_all(processes: list[subprocess.Popen[bytes]], stop: threading.Event, seconds: float) -> bool:
+    """True once every process has ended; False when `stop` is set or `seconds` have passed first."""
+    done = threading.Event()
+
+    def watch() -> None:
+        for process in processes:
+            process.wait()
+        done.set()
+        stop.set()
+
+    threading.Thread(target=watch, daemon=True).start()
+    stop.wait(seconds)
+    return done.is_set()
+
+
+def _interrupt(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        process.send_signal(signal.SIGINT)
