@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
 import threading
 import uuid
@@ -62,6 +63,7 @@ class Agent:
         self.status_path = results / f"agent-{self.name}.json"
         self.sessions: dict[int, tuple[threading.Thread, threading.Event, Scenario]] = {}
         self.started = 0
+        self.stopping = False
         self.lock = threading.Lock()
         self.out: IO[str] = sys.stdout
 
@@ -70,7 +72,16 @@ class Agent:
             self.out.write(json.dumps(scrub.scrub(message)) + "\n")
             self.out.flush()
 
+    def stop_sessions(self, signum: int = 0, frame: object = None) -> None:
+        """SIGTERM (the run is interrupted): every session in flight is abandoned and cleaned up, no new one
+        starts; the agent goes on answering until its Locust process closes the pipe."""
+        self.stopping = True
+        for _, cancelled, _ in list(self.sessions.values()):
+            cancelled.set()
+
     def serve(self, commands: IO[str]) -> None:
+        signal.signal(signal.SIGTERM, self.stop_sessions)
+        (Path(self.settings.results_dir) / f"agent-{self.name}.pid").write_text(str(os.getpid()))
         self.emit({"event": "ready", "agent": self.name})
         for line in commands:
             try:
@@ -85,6 +96,9 @@ class Agent:
         self.stop()
 
     def run(self, request: int) -> None:
+        if self.stopping:
+            self.emit({"event": "refused", "id": request, "reason": "the run is stopping"})
+            return
         if self.started >= self.settings.max_sessions:
             self.emit({"event": "refused", "id": request, "reason": f"this agent's {self.settings.max_sessions} "
                        "sessions (--max-sessions) are spent"})
@@ -116,8 +130,7 @@ class Agent:
     def stop(self) -> None:
         """Every session in flight is cleaned up (clients closed, recordings stopped), then this agent's channels
         are waited on until the target destroyed their sessions; what is still alive is written down."""
-        for _, cancelled, _ in list(self.sessions.values()):
-            cancelled.set()
+        self.stop_sessions()
         for thread, _, _ in list(self.sessions.values()):
             thread.join(STOP_GRACE * self.config.timeout_multiplier)
         unfinished = [scenario.channels[0] for _, (thread, _, scenario) in self.sessions.items()

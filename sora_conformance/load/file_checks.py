@@ -13,14 +13,19 @@ MEDIA_CLAUSES = ("MEDIA-OWN-CONTENT", "MEDIA-AUDIO-TONE", "MEDIA-DURATION", "MED
 CONTAINER = {"webm": "webm", "mp4": "mp4"}  # a word PyAV's container name holds for each format
 
 
-def recorded_connections(rec: Recording) -> list[str]:
+def recorded_connections(rec: Recording, found: Findings) -> list[str]:
     """The connections the report lists in archives (a failed archive is reported apart, its files not judged);
-    without a report, every client's."""
-    if rec.report is None:
-        return rec.connection_ids
-    entries = rec.report.data().get("archives")
-    listed = {e.get("connection_id") for e in entries if isinstance(e, dict)} if isinstance(entries, list) else set()
-    return [cid for cid in rec.connection_ids if cid in listed]
+    without a report, every client's. None left: the check's clauses are not judged, never passed on nothing."""
+    listed = set(rec.connection_ids)
+    if rec.report is not None:
+        entries = rec.report.data().get("archives")
+        listed = {e.get("connection_id") for e in entries if isinstance(e, dict)} if isinstance(entries, list) else set()
+    recorded = [cid for cid in rec.connection_ids if cid in listed]
+    if not recorded:
+        for clause in found.clauses:
+            found.cannot_judge(clause, "no archive to look at: the report lists none of the session's connections "
+                                       "in archives (see failed_archives)")
+    return recorded
 
 
 def files_keep_the_contract(rec: Recording, found: Findings) -> None:
@@ -46,7 +51,7 @@ def files_keep_the_contract(rec: Recording, found: Findings) -> None:
 def one_archive_per_connection(rec: Recording, found: Findings) -> None:
     assert rec.archive is not None
     names = rec.archive.names(rec.recording_id)
-    for cid in recorded_connections(rec):
+    for cid in recorded_connections(rec, found):
         own = [n for n in names if n.startswith(f"archive-{cid}.") and not n.endswith(".json")]
         found.expect("OUT-SINGLE", len(own) == 1, f"connection {cid} has {len(own)} archive media files", names)
 
@@ -54,7 +59,7 @@ def one_archive_per_connection(rec: Recording, found: Findings) -> None:
 def split_files_only(rec: Recording, found: Findings) -> None:
     assert rec.archive is not None
     names = rec.archive.names(rec.recording_id)
-    for cid in recorded_connections(rec):
+    for cid in recorded_connections(rec, found):
         single = [n for n in names if n.startswith(f"archive-{cid}.")]
         pieces = [n for n in names if n.startswith(f"split-archive-{cid}_")]
         found.expect("OUT-SPLIT-ONLY", not single and bool(pieces),
@@ -65,7 +70,7 @@ def split_files_only(rec: Recording, found: Findings) -> None:
 def media_is_what_was_sent(rec: Recording, found: Findings) -> None:
     """Each recorded connection's files hold its own signature, for as long as their JSON says, frames in order."""
     assert rec.archive is not None
-    recorded = recorded_connections(rec)
+    recorded = recorded_connections(rec, found)
     for client in rec.clients:
         if client.connection_id not in recorded:
             continue
@@ -90,7 +95,7 @@ def media_is_what_was_sent(rec: Recording, found: Findings) -> None:
 
 def split_pieces_follow_each_other(rec: Recording, found: Findings) -> None:
     assert rec.archive is not None
-    for cid in recorded_connections(rec):
+    for cid in recorded_connections(rec, found):
         _contiguous(rec.media(cid, "MEDIA-SPLIT-CONTIGUOUS"), found)
 
 

@@ -80,6 +80,7 @@ class Findings:
     def __init__(self, check: str, clauses: Sequence[str], strict: bool) -> None:
         self.check = check
         self.strict = strict
+        self.clauses = tuple(clauses)
         self._verdicts: dict[str, list[Outcome]] = {clause: [] for clause in clauses}
 
     def expect(self, clause: str, condition: bool, title: str, actual: Any = None) -> bool:
@@ -90,6 +91,10 @@ class Findings:
         else:
             self._verdicts.setdefault(clause, [])
         return condition
+
+    def cannot_judge(self, clause: str, why: str) -> None:
+        """What the clause is about is missing for a reason another clause already failed (no report to read)."""
+        self.add(Outcome(clause, Verdict.NOT_JUDGED.value, self.check, why))
 
     def add(self, outcome: Outcome) -> None:
         self._verdicts.setdefault(outcome.clause, []).append(outcome)

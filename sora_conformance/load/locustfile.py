@@ -17,6 +17,7 @@ import types
 from pathlib import Path
 from typing import Any
 
+import gevent
 from gevent import Greenlet
 from gevent.event import AsyncResult
 from locust import User, events, task
@@ -107,6 +108,8 @@ ENVIRONMENT: list[Any] = []  # Locust's environment, for the quit event (which i
 def _options(parser: Any) -> None:
     parser.add_argument(SETTINGS_OPTION, default="", include_in_web_ui=False,
                         help="the load run's private settings file (written by sora-conformance load)")
+    parser.add_argument("--sora-run-time", type=float, default=0.0, include_in_web_ui=False,
+                        help="seconds after which users start no new session; then they finish theirs and Locust quits")
     parser.add_argument("--sora-load-csv", default="", include_in_web_ui=False,
                         help="write Locust's final statistics as PREFIX_stats.csv, _failures.csv, _exceptions.csv")
 
@@ -114,6 +117,14 @@ def _options(parser: Any) -> None:
 @events.init.add_listener
 def _remember(environment: Any, **kwargs: Any) -> None:
     ENVIRONMENT[:] = [environment]
+
+
+@events.quitting.add_listener
+def _stop_workers_first(environment: Any, **kwargs: Any) -> None:
+    """A master quitting on SIGTERM (the run is interrupted) tells its workers to quit and exits half a second
+    later, before the sessions they are abandoning have reported; stopping them first waits for that."""
+    if isinstance(environment.runner, MasterRunner):
+        environment.runner.stop()
 
 
 @events.quit.add_listener
@@ -144,12 +155,33 @@ def _start_agent(environment: Any, **kwargs: Any) -> None:
         AGENT = AgentLink(_settings(environment))
 
 
+@events.test_start.add_listener
+def _schedule_the_end(environment: Any, **kwargs: Any) -> None:
+    """Locust's own --run-time makes a headless master quit at once, telling its workers to quit and exiting half
+    a second later, before the sessions they are finishing have reported. The run ends here instead as the web
+    UI's stop does: stop (every user finishes its session within the stop timeout, every worker reports), then
+    quit."""
+    seconds = environment.parsed_options.sora_run_time
+    if seconds and not isinstance(environment.runner, WorkerRunner):
+        gevent.spawn_later(seconds, _end_run, environment)
+
+
+def _end_run(environment: Any) -> None:
+    environment.runner.stop()
+    environment.runner.quit()
+
+
 @events.test_stop.add_listener
 def _stop_agent(environment: Any, **kwargs: Any) -> None:
     global AGENT
     if AGENT is not None:
         AGENT.close()
         AGENT = None
+    if isinstance(environment.runner, WorkerRunner):
+        # A worker reports its statistics every 3 s, and tells the master it stopped right after this event: the
+        # events of the sessions that ended since the last report would never reach the master's statistics
+        # (its HTML report and CSV) without one more report now. Locust has no public call for it.
+        environment.runner._send_stats()
 
 
 class RecordedSessionUser(User):

@@ -6,6 +6,7 @@ master; every agent then cleans its sessions up) and waits a bounded time for ev
 """
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -36,7 +37,7 @@ class LocustPlan:
 
     def leader(self, expect_workers: int | None = None) -> list[str]:
         """The local process or the master: it owns the run's shape and writes Locust's reports."""
-        command = self.common() + ["-u", str(self.users), "-r", str(self.spawn_rate), "-t", f"{self.run_time}s",
+        command = self.common() + ["-u", str(self.users), "-r", str(self.spawn_rate), "--sora-run-time", str(self.run_time),
                                    "--stop-timeout", str(int(self.stop_timeout)), "--only-summary",
                                    "--html", str(self.report_dir / "locust.html"),
                                    "--sora-load-csv", str(self.report_dir / "locust")]
@@ -61,9 +62,12 @@ class Ran:
     deadline_hit: bool = False
 
 
-def run_locust(leader: list[str], workers: list[list[str]], deadline: float, log: Path) -> Ran:
+def run_locust(leader: list[str], workers: list[list[str]], deadline: float, log: Path,
+               agents: Path | None = None) -> Ran:
     """Starts the Locust processes and waits for them: until they end, or `deadline` seconds (then the run is
-    stopped as by Ctrl-C and reported incomplete). SIGINT / SIGTERM stop it the same way."""
+    stopped as by Ctrl-C and reported incomplete). SIGINT / SIGTERM stop it: each agent (its pid in
+    `agents`/agent-*.pid) abandons and cleans up its sessions, and the leader stops its users (a master its
+    workers'); the workers themselves are signalled only if that is not enough."""
     ran = Ran()
     stop_asked = threading.Event()
     with log.open("a") as out:
@@ -78,16 +82,19 @@ def run_locust(leader: list[str], workers: list[list[str]], deadline: float, log
         stop_asked.set()
 
     previous = {s: signal.signal(s, stop) for s in (signal.SIGINT, signal.SIGTERM)}
+    leader_process, worker_processes = processes[-1], processes[:-1]
     try:
-        if not _wait_all(processes, stop_asked, deadline):
+        if not _wait_all([leader_process], stop_asked, deadline):
             ran.deadline_hit = ran.stopped_by is None
-            _interrupt(processes[-1])  # the leader stops its users; a master stops its workers'
-            if not _wait_all(processes, threading.Event(), CLEANUP_GRACE):
-                for process in processes:
-                    _interrupt(process)
-                if not _wait_all(processes, threading.Event(), CLEANUP_GRACE / 2):
-                    for process in processes:
-                        process.kill()
+            _stop_agents(agents)
+            _terminate(leader_process)
+            _wait_all([leader_process], threading.Event(), CLEANUP_GRACE)
+        # Once the master has gone, its workers (their sessions done and reported) only wait for it to come back.
+        for process in worker_processes:
+            _terminate(process)
+        if not _wait_all(processes, threading.Event(), CLEANUP_GRACE / 2):
+            for process in processes:
+                process.kill()
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
@@ -110,6 +117,14 @@ def _wait_all(processes: list[subprocess.Popen[bytes]], stop: threading.Event, s
     return done.is_set()
 
 
-def _interrupt(process: subprocess.Popen[bytes]) -> None:
+def _terminate(process: subprocess.Popen[bytes]) -> None:
     if process.poll() is None:
-        process.send_signal(signal.SIGINT)
+        process.send_signal(signal.SIGTERM)  # Locust shuts down on it as on Ctrl-C
+
+
+def _stop_agents(agents: Path | None) -> None:
+    for pid_file in sorted(agents.glob("agent-*.pid")) if agents is not None else []:
+        try:
+            os.kill(int(pid_file.read_text()), signal.SIGTERM)
+        except (OSError, ValueError):
+            continue  # already gone

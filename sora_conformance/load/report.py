@@ -132,7 +132,7 @@ def incomplete_reasons(found: LoadTally, agents: list[dict[str, Any]], expected_
         reasons.append(f"stopped by {run['stopped_by']}")
     if run.get("deadline_hit"):
         reasons.append("the run did not end within its deadline and was stopped")
-    if any(code not in (0, 1) for code in run.get("locust_exit_codes", [])):
+    if not run.get("stopped_by") and any(code not in (0, 1) for code in run.get("locust_exit_codes", [])):
         reasons.append(f"a Locust process failed (exit codes {run['locust_exit_codes']}; see locust.log)")
     if len(agents) < expected_agents:
         reasons.append(f"{expected_agents - len(agents)} of {expected_agents} agents did not report how they ended "

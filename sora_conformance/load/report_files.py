@@ -77,9 +77,10 @@ def render_markdown(report: dict[str, Any]) -> str:
     archives = report["failed_archives"]
     if archives["count"]:
         lines += ["", f"## Failed archives ({archives['count']})", ""]
-        lines += [f"- recording `{a['recording_id']}` connection `{a['connection_id']}`: entry {json.dumps(a['entry'])}"
-                  f"; archive.failed: {json.dumps(a['archive.failed']) if a['archive.failed'] else 'none came'}"
+        lines += [f"- recording `{a['recording_id']}` connection `{a['connection_id']}`: "
+                  + ("archive.failed came" if a["archive.failed"] is not None else "no archive.failed came")
                   for a in archives["entries"]]
+        lines.append("  (each entry and its archive.failed data are in load-report.json)")
     lines += ["", "## Resources", "", f"```json\n{json.dumps(report['resources'], indent=2)}\n```"]
     if report["leaks"]:
         lines += ["", "## Leaks", "", *[f"- {leak}" for leak in report["leaks"]]]

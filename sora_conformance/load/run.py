@@ -92,7 +92,7 @@ def _run(options: LoadOptions, profile: TargetProfile, outputs: Outputs, workdir
         for line in startup_lines(config, True):
             print(line)
         meta = _meta(options, profile, plan)
-        ran = _locust(options, plan, outputs.report_dir)
+        ran = _locust(options, plan, outputs.report_dir, results)
         meta["run"] |= {"stopped_by": ran.stopped_by and f"signal {ran.stopped_by}", "deadline_hit": ran.deadline_hit,
                         "locust_exit_codes": ran.codes}
         leaks = _leaks(config, target)
@@ -157,14 +157,14 @@ def _agent_settings(options: LoadOptions, profile: TargetProfile, target: Target
                          options.sessions_per_agent, options.pacing)
 
 
-def _locust(options: LoadOptions, plan: LocustPlan, report_dir: Path) -> Ran:
+def _locust(options: LoadOptions, plan: LocustPlan, report_dir: Path, results: Path) -> Ran:
     if options.master_only:
         print(f"sora-conformance load: waiting for {options.expect_workers} workers: sora-conformance load --worker "
               f"--master-port {plan.master_port} (on this host, as this user)", flush=True)
     leader = plan.leader(options.expect_workers if options.master_only else None)
     workers = [plan.worker() for _ in range(options.workers)]
     deadline = options.run_time + plan.stop_timeout + STARTUP + (60 if options.master_only else 0)
-    return run_locust(leader, workers, deadline, report_dir / "locust.log")
+    return run_locust(leader, workers, deadline, report_dir / "locust.log", results)
 
 
 def _leaks(config: HarnessConfig, target: Target) -> list[str]:
