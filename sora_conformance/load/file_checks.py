@@ -16,7 +16,7 @@ CONTAINER = {"webm": "webm", "mp4": "mp4"}  # a word PyAV's container name holds
 def recorded_connections(rec: Recording, found: Findings) -> list[str]:
     """The connections the report lists in archives (a failed archive is reported apart, its files not judged);
     without a report, every client's. None left: the check's clauses are not judged, never passed on nothing."""
-    listed = set(rec.connection_ids)
+    listed: set[object] = set(rec.connection_ids)
     if rec.report is not None:
         entries = rec.report.data().get("archives")
         listed = {e.get("connection_id") for e in entries if isinstance(e, dict)} if isinstance(entries, list) else set()
