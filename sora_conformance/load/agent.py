@@ -67,6 +67,10 @@ class Agent:
         self.lock = threading.Lock()
         self.out: IO[str] = sys.stdout
 
+    def log(self, line: str) -> None:
+        """Progress for people (the agents' log beside the report): one line per session."""
+        print(scrub.scrub_text(f"agent {self.name}: {line}"), file=sys.stderr, flush=True)
+
     def emit(self, message: dict[str, Any]) -> None:
         with self.lock:
             self.out.write(json.dumps(scrub.scrub(message)) + "\n")
@@ -110,13 +114,15 @@ class Agent:
                             Checker(strict=self.config.strict), lambda name, value: None, STEP_CLAUSES)
         archive = ArchiveDir(self.config.archive_dir, lambda name, value: None) if self.profile.archive_dir else None
         session = RecordedSession(scenario, archive, spec, SessionResult(self.started, spec), cancelled, self.name,
-                                  self.config.strict)
+                                  self.config.strict, self.log)
         thread = threading.Thread(target=self._session, args=(request, session), daemon=True)
         self.sessions[request] = (thread, cancelled, scenario)
         thread.start()
 
     def _session(self, request: int, session: RecordedSession) -> None:
         result = session.run().as_dict() | {"agent": self.name}
+        outcome = "abandoned" if result["abandoned"] else "could not judge" if result["error"] else "judged"
+        self.log(f"session {result['number']} in {result['channel']}: {outcome}")
         with self.lock:
             self.results.write(json.dumps(scrub.scrub(result), ensure_ascii=False) + "\n")
             self.results.flush()

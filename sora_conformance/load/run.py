@@ -72,7 +72,8 @@ def run(options: LoadOptions, outputs: Outputs) -> int:
 
 
 def _run(options: LoadOptions, profile: TargetProfile, outputs: Outputs, workdir: Path) -> int:
-    config, results = options.config, workdir / "results"
+    config, results = options.config, outputs.report_dir / "sessions"
+    shutil.rmtree(results, ignore_errors=True)  # what is read after the run is this run's
     results.mkdir()
     hub = _hub(config)
     emulator: EmulatorProcess | None = None
@@ -101,15 +102,11 @@ def _run(options: LoadOptions, profile: TargetProfile, outputs: Outputs, workdir
         if emulator is not None:
             emulator.stop()
         hub.stop()
-    for name in ("agents.log",):
-        if (results / name).exists():
-            shutil.copyfile(results / name, outputs.report_dir / name)
     agents = read_agents(results)
     meta["machine"]["load_end"] = load_average()
     meta["run"]["finished"] = _now()
     meta["resources"]["agents"] = [{"agent": a.get("agent"), "cpu_seconds": a.get("cpu_seconds")} for a in agents]
     report = build(tally(results), agents, options.agents, meta, leaks)
-    _keep_sessions(results, outputs.report_dir)
     return _write(report, outputs, ran)
 
 
@@ -191,14 +188,6 @@ def _meta(options: LoadOptions, profile: TargetProfile, plan: LocustPlan) -> dic
             "run": {"started": _now()}}
 
 
-def _keep_sessions(results: Path, report_dir: Path) -> None:
-    """Every session's line, scrubbed (the agents wrote them so), beside the report."""
-    with (report_dir / "sessions.jsonl").open("w", encoding="utf-8") as kept:
-        for path in sorted(results.glob("sessions-*.jsonl")):
-            with path.open(encoding="utf-8") as lines:
-                shutil.copyfileobj(lines, kept)
-
-
 def _write(report: dict[str, Any], outputs: Outputs, ran: Ran) -> int:
     report_dir = outputs.report_dir
     write_json(report_dir / "load-report.json", report)
@@ -213,9 +202,15 @@ def _write(report: dict[str, Any], outputs: Outputs, ran: Ran) -> int:
     for reason in report["incomplete_reasons"] + report["failing_reasons"]:
         print(f"  - {reason}")
     print(f"sora-conformance load: reports in {report_dir}/ (load-report.md, load-report.json, locust.html, "
-          "locust_stats.csv, allure-report/index.html)")
-    if ran.stopped_by is not None:
-        return 128 + ran.stopped_by
+          "locust_stats.csv, allure-report/index.html; every session's line in sessions/)")
+    return exit_code(report, ran.stopped_by)
+
+
+def exit_code(report: dict[str, Any], stopped_by: int | None) -> int:
+    """As `run`: 0 every recording conforms, 1 some do not or the run is incomplete, 128 + the signal that
+    stopped it (130 for Ctrl-C); 2 (usage, unreachable target) is decided before any session starts."""
+    if stopped_by is not None:
+        return 128 + stopped_by
     return 0 if report["verdict"] == "pass" else 1
 
 

@@ -82,7 +82,7 @@ class SessionResult:
 
 class RecordedSession:
     def __init__(self, scenario: Scenario, archive: ArchiveDir | None, spec: SessionSpec, result: SessionResult,
-                 cancelled: threading.Event, label: str, strict: bool) -> None:
+                 cancelled: threading.Event, label: str, strict: bool, log: Callable[[str], None]) -> None:
         self.sora = scenario
         self.archive = archive
         self.spec = spec
@@ -90,6 +90,7 @@ class RecordedSession:
         self.cancelled = cancelled
         self.label = label
         self.strict = strict
+        self.log = log
 
     def run(self) -> SessionResult:
         try:
@@ -122,6 +123,7 @@ class RecordedSession:
             since=self._session_created_at(channel, asked))
         self.result.recording_id = str(started.data().get("recording_id"))
         self.result.session_id = clients[0].session_id
+        self.log(f"session {self.result.number} in {channel}: recording {self.result.recording_id}")
         if self.cancelled.wait(spec.hold):  # the recorded interval itself (sleep-ok), cut short only by a stop
             raise Abandoned()
         sora.leave(*clients)
