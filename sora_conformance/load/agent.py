@@ -36,7 +36,7 @@ from ..harness.targets import Target
 from ..harness.verdict import Checker, HarnessError
 from .session import STEP_CLAUSES, RecordedSession, SessionResult
 from .settings import AgentSettings
-from .stats import cpu_seconds
+from .stats import cpu_seconds, memory_kib
 
 STOP_GRACE = 60.0  # seconds the sessions in flight get to clean up once the run stops
 
@@ -65,6 +65,7 @@ class Agent:
         self.started = 0
         self.stopping = False
         self.lock = threading.Lock()
+        self.connecting = threading.Lock()  # one session's clients at a time: consecutive signatures
         self.out: IO[str] = sys.stdout
 
     def log(self, line: str) -> None:
@@ -114,7 +115,7 @@ class Agent:
                             Checker(strict=self.config.strict), lambda name, value: None, STEP_CLAUSES)
         archive = ArchiveDir(self.config.archive_dir, lambda name, value: None) if self.profile.archive_dir else None
         session = RecordedSession(scenario, archive, spec, SessionResult(self.started, spec), cancelled, self.name,
-                                  self.config.strict, self.log)
+                                  self.config.strict, self.log, self.connecting)
         thread = threading.Thread(target=self._session, args=(request, session), daemon=True)
         self.sessions[request] = (thread, cancelled, scenario)
         thread.start()
@@ -147,7 +148,8 @@ class Agent:
         alive = self._still_alive()
         status = {"agent": self.name, "pid": os.getpid(), "sessions": self.started, "unfinished": unfinished,
                   "still_alive": alive, "clean": not unfinished and not alive,
-                  "cpu_seconds": {"agent": cpu_seconds(os.getpid()), "client_worker": clients_cpu}}
+                  "cpu_seconds": {"agent": cpu_seconds(os.getpid()), "client_worker": clients_cpu},
+                  "memory": memory_kib(os.getpid()), "webhooks_kept": len(self.capture.records)}
         self.results.close()
         self.status_path.write_text(json.dumps(scrub.scrub(status)), encoding="utf-8")
         self.capture.stop()

@@ -50,6 +50,7 @@ class EmulatorProcess:
             self.command += ["--fault", fault]
         self.urls = (f"http://127.0.0.1:{api_port}/", f"ws://127.0.0.1:{signaling_port}/signaling")
         self.process: subprocess.Popen[str] | None = None
+        self.cpu_at_start = 0.0
 
     def start(self) -> EmulatorProcess:
         """Returns once it listens; its own process group, so a terminal's Ctrl-C reaches only the command,
@@ -66,6 +67,7 @@ class EmulatorProcess:
             raise HarnessError(f"the embedded emulator did not start within {START_TIMEOUT:.0f} s: "
                                f"{line.strip() or 'no output'}")
         self.api_url, self.signaling_url = self.urls
+        self.cpu_at_start = cpu_seconds(self.process.pid)  # its imports and start-up, not the run
         return self
 
     def figures(self) -> dict[str, Any]:
@@ -78,7 +80,9 @@ class EmulatorProcess:
                                   headers={"x-control-token": self.token}).json()
         except (requests.RequestException, ValueError) as exc:
             alive = {"error": f"/control/stats: {type(exc).__name__}"}
-        return {"alive": alive, "cpu_seconds": cpu_seconds(self.process.pid), "memory": memory_kib(self.process.pid)}
+        cpu = cpu_seconds(self.process.pid)
+        return {"alive": alive, "cpu_seconds": cpu, "cpu_seconds_during_run": round(cpu - self.cpu_at_start, 2),
+                "memory": memory_kib(self.process.pid)}
 
     def stop(self) -> None:
         if self.process is None:

@@ -70,6 +70,11 @@ def split_files_only(rec: Recording, found: Findings) -> None:
 def media_is_what_was_sent(rec: Recording, found: Findings) -> None:
     """Each recorded connection's files hold its own signature, for as long as their JSON says, frames in order."""
     assert rec.archive is not None
+    if len({c.signature.index for c in rec.clients}) < len(rec.clients):
+        for clause in found.clauses:
+            found.cannot_judge(clause, "two clients of the session sent the same signature: whose is whose cannot "
+                                       "be told")
+        return
     recorded = recorded_connections(rec, found)
     for client in rec.clients:
         if client.connection_id not in recorded:

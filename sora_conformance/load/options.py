@@ -11,6 +11,7 @@ from typing import Any
 
 from ..harness.config import ConfigError, HarnessConfig, build_config
 from ..harness.options import NAMES, add_options
+from ..media.signature import PALETTE
 from .settings import FORMATS, OUTPUTS, STARTS, SessionPlan
 
 NOT_FOR_LOAD = ("clause", "expectations")  # suite selection: a load run judges every recording with every check
@@ -101,7 +102,7 @@ def parse(args: argparse.Namespace) -> LoadOptions:
         if getattr(args, name, None):
             raise ConfigError(f"--{name} selects suite tests; a load run judges every recording with every check")
     _within(args.sessions, 1, 1000, "--sessions")
-    _within(args.clients, 1, 10, "--clients")
+    _within(args.clients, 1, len(PALETTE), "--clients")  # each client of a session sends a signature of its own
     _within(args.hold, 0.5, 3600, "--hold")
     _within(args.run_time, 1, MAX_RUN_TIME, "--run-time")
     _within(args.split_duration, 1, 3600, "--split-duration")

@@ -105,7 +105,8 @@ def _run(options: LoadOptions, profile: TargetProfile, outputs: Outputs, workdir
     agents = read_agents(results)
     meta["machine"]["load_end"] = load_average()
     meta["run"]["finished"] = _now()
-    meta["resources"]["agents"] = [{"agent": a.get("agent"), "cpu_seconds": a.get("cpu_seconds")} for a in agents]
+    meta["resources"]["agents"] = [{k: a.get(k) for k in ("agent", "sessions", "cpu_seconds", "memory", "webhooks_kept")}
+                                   for a in agents]
     report = build(tally(results), agents, options.agents, meta, leaks)
     return _write(report, outputs, ran)
 

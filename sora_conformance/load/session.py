@@ -82,7 +82,8 @@ class SessionResult:
 
 class RecordedSession:
     def __init__(self, scenario: Scenario, archive: ArchiveDir | None, spec: SessionSpec, result: SessionResult,
-                 cancelled: threading.Event, label: str, strict: bool, log: Callable[[str], None]) -> None:
+                 cancelled: threading.Event, label: str, strict: bool, log: Callable[[str], None],
+                 connecting: threading.Lock) -> None:
         self.sora = scenario
         self.archive = archive
         self.spec = spec
@@ -91,6 +92,7 @@ class RecordedSession:
         self.label = label
         self.strict = strict
         self.log = log
+        self.connecting = connecting
 
     def run(self) -> SessionResult:
         try:
@@ -113,7 +115,10 @@ class RecordedSession:
         params = spec.params()
         if spec.start == "session.created":
             sora.answer_session_created(channel, {"recording": True} | {f"recording_{k}": v for k, v in params.items()})
-        clients = [self._connect(channel) for _ in range(spec.clients)]
+        # The client pool hands consecutive clients consecutive signatures (8 colours and tones): connected one
+        # session at a time, a session's clients never share one, so each archive's content names its sender.
+        with self.connecting:
+            clients = [self._connect(channel) for _ in range(spec.clients)]
         asked = time.monotonic()
         if spec.start == "api":
             self._stop_if_cancelled()
@@ -132,6 +137,7 @@ class RecordedSession:
         self._judge(clients, params, report)
 
     def _connect(self, channel: str) -> SoraClient:
+        """Timed from its own request (not from waiting for another session's connects)."""
         self._stop_if_cancelled()
         begun = time.monotonic()
         try:

@@ -7,6 +7,7 @@ from sora_conformance.harness.capture import Captured
 from sora_conformance.harness.verdict import ClauseFailure, HarnessError
 from sora_conformance.load.checks import CHECKS, failed_archives
 from sora_conformance.load.judge import Findings, NamedCheck, Recording, judge
+from sora_conformance.media.signature import signature
 
 SESSION = "0RHGJQ54VF8EGAJ2EKBQVX3V3E"
 
@@ -17,8 +18,8 @@ def webhook(kind, endpoint="session", seq=1, **data):
     return Captured(seq, endpoint, {}, b"", payload, 0.0, "ch", kind)
 
 
-def recording(report_data=None, webhooks=(), archive=None, **params):
-    clients = [SimpleNamespace(connection_id=cid) for cid in ("C1", "C2")]
+def recording(report_data=None, webhooks=(), archive=None, signatures=(0, 1), **params):
+    clients = [SimpleNamespace(connection_id=cid, signature=signature(i)) for cid, i in zip(("C1", "C2"), signatures, strict=True)]
     report = webhook("recording.report", seq=9, recording_id="R", **(report_data or {})) \
         if report_data is not None else None
     hooks = [webhook("recording.started", recording_id="R"), *webhooks] + ([report] if report else [])
@@ -128,3 +129,10 @@ def test_expire_time_in_a_recording_webhook_fails_when_none_was_asked_for():
     rec = recording({"archives": [], "failed_archives": []}, [webhook("recording.started", seq=2, recording_id="R",
                                                                       expire_time=0)])
     assert verdicts(judge(rec, CHECKS))["EXPIRE-ABSENT-WHEN-UNSET"] == "fail"
+
+
+def test_media_is_not_judged_when_two_clients_sent_the_same_signature(tmp_path):
+    (tmp_path / "R").mkdir()
+    rec = recording({"archives": [entry("C1"), entry("C2")], "failed_archives": []},
+                    archive=ArchiveDir(tmp_path, lambda name, value: None), signatures=(3, 11))
+    assert verdicts(judge(rec, CHECKS))["MEDIA-OWN-CONTENT"] == "not-judged"

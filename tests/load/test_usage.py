@@ -22,7 +22,7 @@ def free_port() -> int:
 @pytest.mark.parametrize(("args", "says"), [
     (["--sessions", "0"], "--sessions must be from 1 to 1000"),
     (["--sessions", "5", "--max-sessions", "2"], "more than --max-sessions"),
-    (["--clients", "11"], "--clients must be from 1 to 10"),
+    (["--clients", "9"], "--clients must be from 1 to 8"),
     (["--run-time", "0"], "--run-time must be from 1"),
     (["--max-rate", "0"], "--max-rate must be from"),
     (["--start", "legacy"], "--start takes session.created, api"),
