@@ -60,6 +60,7 @@ class SessionResult:
     channel: str = ""
     recording_id: str | None = None
     session_id: str | None = None
+    clients: list[dict[str, Any]] = field(default_factory=list)  # connection_id and the signature each sent
     steps: dict[str, list[float]] = field(default_factory=dict)  # step -> seconds (connect: one per client)
     failed_steps: dict[str, str] = field(default_factory=dict)  # step -> why it failed
     outcomes: list[Outcome] = field(default_factory=list)
@@ -74,7 +75,8 @@ class SessionResult:
 
     def as_dict(self) -> dict[str, Any]:
         return {"number": self.number, "spec": self.spec.__dict__, "channel": self.channel,
-                "recording_id": self.recording_id, "session_id": self.session_id, "steps": self.steps,
+                "recording_id": self.recording_id, "session_id": self.session_id, "clients": self.clients,
+                "steps": self.steps,
                 "failed_steps": self.failed_steps, "outcomes": [o.as_dict() for o in self.outcomes],
                 "failed_archives": self.failed_archives, "error": self.error, "abandoned": self.abandoned,
                 "started": self.started, "ended": self.ended}
@@ -146,6 +148,7 @@ class RecordedSession:
             self.result.failed_steps["connect"] = scrub_text(str(exc))
             raise
         self.result.timed("connect", time.monotonic() - begun)
+        self.result.clients.append({"connection_id": client.connection_id} | client.signature.as_dict())
         return client
 
     def _session_created_at(self, channel: str, asked: float) -> float:
