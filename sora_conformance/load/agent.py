@@ -27,7 +27,7 @@ from typing import IO, Any
 from .. import scrub
 from ..clients import ClientPool
 from ..harness.archive import ArchiveDir
-from ..harness.capture import CaptureServer, WaitTimeout
+from ..harness.capture import CaptureServer
 from ..harness.config import build_config
 from ..harness.hub import register
 from ..harness.profile import TargetProfile
@@ -53,15 +53,13 @@ class Agent:
         self.profile = TargetProfile(**settings.profile)
         self.target = Target("target", self.config.api_url or "", list(self.config.signaling_urls),
                              self.config.archive_dir, False, api_urls=list(self.config.api_urls))
-        self.prefix = f"{self.config.run_prefix}-{self.name}-"  # every channel of this agent's sessions
-        self.capture = CaptureServer("127.0.0.1", 0, self.prefix, None, False, self.config.webhook_max_body,
-                                     self.config.webhook_max_connections).start()
-        register(settings.hub_url, settings.hub_token, self.prefix, self.capture.url_for(""))  # loopback only
         self.pool = ClientPool(self.config.timeout_multiplier)
         results = Path(settings.results_dir)
         self.results = (results / f"sessions-{self.name}.jsonl").open("a", encoding="utf-8")
         self.status_path = results / f"agent-{self.name}.json"
-        self.sessions: dict[int, tuple[threading.Thread, threading.Event, Scenario]] = {}
+        self.sessions: dict[int, tuple[threading.Thread, threading.Event, str]] = {}  # request -> thread, stop, label
+        self.still_alive: list[str] = []  # channels whose session the target never destroyed
+        self.memory_at_start = memory_kib(os.getpid())
         self.started = 0
         self.stopping = False
         self.lock = threading.Lock()
@@ -111,23 +109,41 @@ class Agent:
         spec = self.settings.plan.spec(self.started)
         self.started += 1
         cancelled = threading.Event()
-        scenario = Scenario(self.config, self.profile, self.target, self.capture, self.pool,
-                            Checker(strict=self.config.strict), lambda name, value: None, STEP_CLAUSES)
-        archive = ArchiveDir(self.config.archive_dir, lambda name, value: None) if self.profile.archive_dir else None
-        session = RecordedSession(scenario, archive, spec, SessionResult(self.started, spec), cancelled, self.name,
-                                  self.config.strict, self.log, self.connecting)
-        thread = threading.Thread(target=self._session, args=(request, session), daemon=True)
-        self.sessions[request] = (thread, cancelled, scenario)
+        label = f"{self.name}-{self.started}"
+        thread = threading.Thread(target=self._session, args=(request, SessionResult(self.started, spec), label,
+                                                              cancelled), daemon=True)
+        self.sessions[request] = (thread, cancelled, label)
         thread.start()
 
-    def _session(self, request: int, session: RecordedSession) -> None:
-        result = session.run().as_dict() | {"agent": self.name}
+    def _session(self, request: int, result: SessionResult, label: str, cancelled: threading.Event) -> None:
+        """One session with a capture server of its own, registered with the hub for the session's channel prefix
+        and stopped once the session is over: what the agent holds grows with the sessions in flight, not with
+        the sessions it has run."""
+        capture = CaptureServer("127.0.0.1", 0, f"{self.config.run_prefix}-{label}-", None, False,
+                                self.config.webhook_max_body, self.config.webhook_max_connections).start()
+        try:
+            register(self.settings.hub_url, self.settings.hub_token, capture.run_prefix, capture.url_for(""))
+            scenario = Scenario(self.config, self.profile, self.target, capture, self.pool,
+                                Checker(strict=self.config.strict), lambda name, value: None, STEP_CLAUSES)
+            archive = ArchiveDir(self.config.archive_dir, lambda name, value: None) if self.profile.archive_dir \
+                else None
+            RecordedSession(scenario, archive, result.spec, result, cancelled, label, self.config.strict, self.log,
+                            self.connecting).run()
+        except HarnessError as exc:  # the hub refused the registration
+            result.error = scrub.scrub_text(str(exc))
+        finally:
+            capture.stop()
+        self._done(request, result.as_dict() | {"agent": self.name})
+
+    def _done(self, request: int, result: dict[str, Any]) -> None:
         outcome = "abandoned" if result["abandoned"] else "could not judge" if result["error"] else "judged"
         self.log(f"session {result['number']} in {result['channel']}: {outcome}")
+        summary = {k: result[k] for k in ("steps", "failed_steps", "error", "abandoned", "channel")}
         with self.lock:
             self.results.write(json.dumps(scrub.scrub(result), ensure_ascii=False) + "\n")
             self.results.flush()
-        summary = {k: result[k] for k in ("steps", "failed_steps", "error", "abandoned", "channel")}
+            if result["still_alive"]:
+                self.still_alive.append(result["channel"])
         self.emit({"event": "result", "id": request, "outcomes": [{k: o.get(k) for k in ("clause", "verdict",
                    "message")} for o in result["outcomes"]], "failed_archives": len(result["failed_archives"])}
                   | summary)
@@ -135,34 +151,21 @@ class Agent:
             self.sessions.pop(request, None)
 
     def stop(self) -> None:
-        """Every session in flight is cleaned up (clients closed, recordings stopped), then this agent's channels
-        are waited on until the target destroyed their sessions; what is still alive is written down."""
+        """Every session in flight is cleaned up (clients closed, recordings stopped, its session waited on until
+        the target destroyed it); what is left is written down."""
         self.stop_sessions()
         for thread, _, _ in list(self.sessions.values()):
             thread.join(STOP_GRACE * self.config.timeout_multiplier)
-        unfinished = [scenario.channels[0] for _, (thread, _, scenario) in self.sessions.items()
-                      if thread.is_alive() and scenario.channels]
+        unfinished = [label for thread, _, label in self.sessions.values() if thread.is_alive()]
         worker = self.pool.worker_pid
         clients_cpu = cpu_seconds(worker) if worker else 0.0
         self.pool.close()
-        alive = self._still_alive()
         status = {"agent": self.name, "pid": os.getpid(), "sessions": self.started, "unfinished": unfinished,
-                  "still_alive": alive, "clean": not unfinished and not alive,
+                  "still_alive": self.still_alive, "clean": not unfinished and not self.still_alive,
                   "cpu_seconds": {"agent": cpu_seconds(os.getpid()), "client_worker": clients_cpu},
-                  "memory": memory_kib(os.getpid()), "webhooks_kept": len(self.capture.records)}
+                  "memory": {"at_start": self.memory_at_start, "at_end": memory_kib(os.getpid())}}
         self.results.close()
         self.status_path.write_text(json.dumps(scrub.scrub(status)), encoding="utf-8")
-        self.capture.stop()
-
-    def _still_alive(self) -> list[str]:
-        alive = []
-        deadline = self.config.timeout(self.profile.session_destroy_delay + 10)
-        for channel in sorted({c for record in self.capture.records if (c := record.channel_id)}):
-            try:
-                self.capture.wait_for("session.destroyed", channel, clause="REC-STOP-ON-DESTROY", timeout=deadline)
-            except WaitTimeout:
-                alive.append(channel)
-        return alive
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -149,9 +149,13 @@ def incomplete_reasons(found: LoadTally, agents: list[dict[str, Any]], expected_
     return reasons
 
 
-def failing_reasons(found: LoadTally, leaks: list[str]) -> list[str]:
+def failing_reasons(found: LoadTally, agents: list[dict[str, Any]], leaks: list[str]) -> list[str]:
     reasons = [f"{clause}: {t.failed} of {t.judged} recordings fail it" for clause, t in found.clauses.items()
                if t.failed]
+    for agent in agents:
+        if agent.get("still_alive"):
+            reasons.append(f"agent {agent['agent']}: sessions the target did not destroy once everyone had left: "
+                           f"{agent['still_alive'][:10]}")
     if found.failed_archive_count:
         reasons.append(f"{found.failed_archive_count} archives failed (failed_archives)")
     reasons += [f"leak: {leak}" for leak in leaks]

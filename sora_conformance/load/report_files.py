@@ -21,7 +21,7 @@ HEADLINE = {"pass": "PASS", "fail": "FAIL", "incomplete": "INCOMPLETE (not a pas
 def build(found: LoadTally, agents: list[dict[str, Any]], expected_agents: int, meta: dict[str, Any],
           leaks: list[str]) -> dict[str, Any]:
     incomplete = incomplete_reasons(found, agents, expected_agents, meta.get("run", {}))
-    failing = failing_reasons(found, leaks)
+    failing = failing_reasons(found, agents, leaks)
     verdict = "incomplete" if incomplete else "fail" if failing else "pass"
     steps = {step: percentiles(values) | {"failed": found.failed_steps.get(step, 0)}
              for step, values in found.steps.items()}

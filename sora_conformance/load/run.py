@@ -105,7 +105,7 @@ def _run(options: LoadOptions, profile: TargetProfile, outputs: Outputs, workdir
     agents = read_agents(results)
     meta["machine"]["load_end"] = load_average()
     meta["run"]["finished"] = _now()
-    meta["resources"]["agents"] = [{k: a.get(k) for k in ("agent", "sessions", "cpu_seconds", "memory", "webhooks_kept")}
+    meta["resources"]["agents"] = [{k: a.get(k) for k in ("agent", "sessions", "cpu_seconds", "memory")}
                                    for a in agents]
     report = build(tally(results), agents, options.agents, meta, leaks)
     return _write(report, outputs, ran)

@@ -67,6 +67,7 @@ class SessionResult:
     failed_archives: list[dict[str, Any]] = field(default_factory=list)
     error: str | None = None  # could not judge (harness, reachability, a client that could not connect)
     abandoned: bool = False
+    still_alive: bool = False  # the target did not destroy the session once everyone had left
     started: float = field(default_factory=time.time)
     ended: float = 0.0
 
@@ -79,6 +80,7 @@ class SessionResult:
                 "steps": self.steps,
                 "failed_steps": self.failed_steps, "outcomes": [o.as_dict() for o in self.outcomes],
                 "failed_archives": self.failed_archives, "error": self.error, "abandoned": self.abandoned,
+                "still_alive": self.still_alive,
                 "started": self.started, "ended": self.ended}
 
 
@@ -108,8 +110,18 @@ class RecordedSession:
             self.result.error = scrub_text(f"{type(exc).__name__}: {exc}")
         finally:
             self.sora.cleanup()
+            self._destroyed()
             self.result.ended = time.time()
         return self.result
+
+    def _destroyed(self) -> None:
+        """Once every client has left, the target destroys the session (after its destroy delay)."""
+        if not self.sora.session_ids:
+            return  # no client got in: there is no session
+        try:
+            self.sora.wait_session_destroyed(self.result.channel, self.sora.session_ids[0])
+        except ClauseFailure:
+            self.result.still_alive = True
 
     def _record_and_judge(self) -> None:
         spec, sora = self.spec, self.sora

@@ -84,6 +84,11 @@ def test_ctrl_c_is_incomplete_and_exits_130(tmp_path):
     assert report["incomplete_reasons"] == ["stopped by signal 2"]
 
 
+def test_a_session_the_target_never_destroyed_fails_the_run(tmp_path):
+    report = report_of(tmp_path, [session(1, 10)], [AGENT | {"still_alive": ["ch1"], "clean": False}])
+    assert report["verdict"] == "fail" and "did not destroy" in report["failing_reasons"][0]
+
+
 def test_a_leak_fails_the_run(tmp_path):
     report = report_of(tmp_path, [session(1, 10)], leaks=["session S of ch1 is still alive"])
     assert report["verdict"] == "fail" and "leak: session S of ch1 is still alive" in report["failing_reasons"]
