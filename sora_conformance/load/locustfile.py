@@ -169,6 +169,8 @@ def _schedule_the_end(environment: Any, **kwargs: Any) -> None:
 def _end_run(environment: Any) -> None:
     environment.runner.stop()
     environment.runner.quit()
+    if environment.web_ui is not None:  # --web-port: the UI is what keeps Locust running
+        environment.web_ui.stop()
 
 
 @events.test_stop.add_listener

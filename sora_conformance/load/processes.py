@@ -75,10 +75,10 @@ def run_locust(leader: list[str], workers: list[list[str]], deadline: float, log
                      for c in workers + [leader]]
 
     def stop(signum: int, frame: FrameType | None) -> None:
-        if not stop_asked.is_set():
+        if ran.stopped_by is None:
             print(f"sora-conformance load: {signal.Signals(signum).name}: stopping; every session is cleaned up "
                   f"(up to {CLEANUP_GRACE:.0f} s)", file=sys.stderr, flush=True)
-            ran.stopped_by = signum
+        ran.stopped_by = ran.stopped_by or signum
         stop_asked.set()
 
     previous = {s: signal.signal(s, stop) for s in (signal.SIGINT, signal.SIGTERM)}
