@@ -17,8 +17,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..load.options import parse
-    from ..load.processes import LocustPlan, run_locust
+    from ..load.options import MAX_RUN_TIME, parse
+    from ..load.processes import run_locust, worker_command
 
     try:
         options = parse(args)
@@ -29,8 +29,9 @@ def run(args: argparse.Namespace) -> int:
         if not args.master_port:
             print("sora-conformance load: --worker needs the master's --master-port", file=sys.stderr)
             return 2
-        plan = LocustPlan(0, 0, 0, 0, args.report_dir, args.report_dir, master_port=args.master_port)
-        ran = run_locust(plan.worker(args.master_host), [], float("inf"), args.report_dir / "locust-worker.log")
+        args.report_dir.mkdir(parents=True, exist_ok=True)
+        ran = run_locust(worker_command(args.master_host, args.master_port), [], MAX_RUN_TIME * 2,
+                         args.report_dir / "locust-worker.log")
         return 128 + ran.stopped_by if ran.stopped_by else (ran.codes[0] or 0)
     from ..load.run import Outputs, run as run_load
 

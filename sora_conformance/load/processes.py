@@ -51,8 +51,14 @@ class LocustPlan:
                         "--expect-workers", str(expected), "--expect-workers-max-wait", "60"]
         return command
 
-    def worker(self, master_host: str = "127.0.0.1") -> list[str]:
-        return self.common() + ["--worker", "--master-host", master_host, "--master-port", str(self.master_port)]
+    def worker(self) -> list[str]:
+        return worker_command("127.0.0.1", self.master_port)
+
+
+def worker_command(master_host: str, master_port: int) -> list[str]:
+    """A worker: the master forwards the run's settings (and everything else) when the run starts."""
+    return [sys.executable, "-m", "locust", "-f", str(LOCUSTFILE), "--loglevel", "WARNING", "--worker",
+            "--master-host", master_host, "--master-port", str(master_port)]
 
 
 @dataclass
