@@ -114,9 +114,15 @@ def _options(parser: Any) -> None:
                         help="write Locust's final statistics as PREFIX_stats.csv, _failures.csv, _exceptions.csv")
 
 
+RUN_OVER = "sora_run_over"  # master -> workers: the run ends; quit once stopped (no other run follows)
+QUIT_WHEN_STOPPED: list[bool] = []
+
+
 @events.init.add_listener
 def _remember(environment: Any, **kwargs: Any) -> None:
     ENVIRONMENT[:] = [environment]
+    if isinstance(environment.runner, WorkerRunner):
+        environment.runner.register_message(RUN_OVER, lambda **message: QUIT_WHEN_STOPPED.append(True))
 
 
 @events.quitting.add_listener
@@ -124,6 +130,7 @@ def _stop_workers_first(environment: Any, **kwargs: Any) -> None:
     """A master quitting on SIGTERM (the run is interrupted) tells its workers to quit and exits half a second
     later, before the sessions they are abandoning have reported; stopping them first waits for that."""
     if isinstance(environment.runner, MasterRunner):
+        environment.runner.send_message(RUN_OVER)
         environment.runner.stop()
 
 
@@ -167,6 +174,8 @@ def _schedule_the_end(environment: Any, **kwargs: Any) -> None:
 
 
 def _end_run(environment: Any) -> None:
+    if isinstance(environment.runner, MasterRunner):
+        environment.runner.send_message(RUN_OVER)
     environment.runner.stop()
     environment.runner.quit()
     if environment.web_ui is not None:  # --web-port: the UI is what keeps Locust running
@@ -184,6 +193,8 @@ def _stop_agent(environment: Any, **kwargs: Any) -> None:
         # events of the sessions that ended since the last report would never reach the master's statistics
         # (its HTML report and CSV) without one more report now. Locust has no public call for it.
         environment.runner._send_stats()
+        if QUIT_WHEN_STOPPED:  # runs once this stop is done and the master told (it then forgets this worker)
+            gevent.spawn(environment.runner.quit)
 
 
 class RecordedSessionUser(User):
