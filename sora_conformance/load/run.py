@@ -18,7 +18,7 @@ from typing import Any
 
 from .. import scrub
 from ..harness.config import HarnessConfig, printed_target
-from ..harness.exposure import startup_lines
+from ..harness.exposure import exposure_line, policy_line
 from ..harness.hub import CaptureHub
 from ..harness.preflight import check_api, check_signaling
 from ..harness.profile import TargetProfile, resolve_profile
@@ -90,7 +90,7 @@ def _run(options: LoadOptions, profile: TargetProfile, outputs: Outputs, workdir
         plan = LocustPlan(options.sessions, min(options.sessions, options.max_rate), options.run_time,
                           config.timeout(options.plan.longest) + 30, outputs.report_dir, settings,
                           options.workers, outputs.master_port or free_port(), outputs.web_port)
-        for line in startup_lines(config, True):
+        for line in _startup_lines(config):
             print(line)
         meta = _meta(options, profile, plan)
         ran = _locust(options, plan, outputs.report_dir, results)
@@ -136,6 +136,13 @@ def _preflight(config: HarnessConfig, target: Target) -> None:
         check_signaling(target.signaling_urls, config.timeout(10))
     except HarnessError as exc:
         raise CannotStart(str(exc)) from None
+
+
+def _startup_lines(config: HarnessConfig) -> list[str]:
+    """As `run` prints them: who else the capture endpoint answers, and what a non-loopback address exposes (the
+    hub's /hub/register, refused without the run's token, is always there)."""
+    exposed = exposure_line(config, True)
+    return [] if config.embedded and exposed is None else [policy_line(config, False)] + ([exposed] if exposed else [])
 
 
 def _agent_settings(options: LoadOptions, profile: TargetProfile, target: Target, hub: CaptureHub,

@@ -2,7 +2,9 @@
 sora-sdk clients, real Locust (one process, or a master and two workers), bounded in time. It passes on the
 clean emulator, fails on a fault that loses reports or fails archives under load, and stops cleanly on Ctrl-C."""
 import json
+import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -11,14 +13,18 @@ from pathlib import Path
 import pytest
 
 from sora_conformance.contract.paths import REPO_ROOT
+from sora_conformance.harness.profile import TargetProfile
+from sora_conformance.load.emulator import EmulatorProcess
 
 pytestmark = pytest.mark.slow
 SMALL = ("--sessions", "2", "--clients", "2", "--hold", "2", "--run-time", "4", "--no-html")
 
 
-def load(report_dir: Path, *args: str, timeout: float = 300) -> tuple[subprocess.CompletedProcess[str], dict]:
+def load(report_dir: Path, *args: str, env: dict[str, str] | None = None,
+         timeout: float = 300) -> tuple[subprocess.CompletedProcess[str], dict]:
     done = subprocess.run([sys.executable, "-m", "sora_conformance.cli", "load", "--report-dir", str(report_dir),
-                           *SMALL, *args], capture_output=True, text=True, timeout=timeout, cwd=REPO_ROOT)
+                           *SMALL, *args], capture_output=True, text=True, timeout=timeout, cwd=REPO_ROOT,
+                          env=None if env is None else os.environ | env)
     report = report_dir / "load-report.json"
     assert report.exists(), done.stdout + done.stderr
     return done, json.loads(report.read_text())
@@ -48,6 +54,32 @@ def test_every_recording_of_two_at_once_is_judged_and_conforms(tmp_path):
     # Locust's own statistics hold every session too (its HTML report and final CSV)
     assert locust_count(tmp_path, "step", "judge") == report["sessions"]["judged"]
     assert (tmp_path / "locust.html").exists() and (tmp_path / "load-report.md").exists()
+
+
+def test_a_target_given_by_url_is_judged_and_its_secrets_are_printed_nowhere(tmp_path):
+    """A staging-like Sora: a standalone emulator posting to a fixed --webhook-listen port, an API header and
+    TEST_SECRET_KEY (a JWT in every connect's metadata, echoed by the auth webhook)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        hooks = probe.getsockname()[1]
+    staging = EmulatorProcess(tmp_path / "staging", f"http://127.0.0.1:{hooks}",
+                              TargetProfile("staging", session_destroy_delay=0.5), (), None).start()
+    profile = tmp_path / "profile.yaml"
+    profile.write_text("name: staging-like\nlegacy_recording: removed\narchive_dir: true\nsession_destroy_delay: 2\n")
+    try:
+        done, report = load(tmp_path / "reports", "--sora-api-url", staging.api_url, "--sora-signaling-url",
+                            staging.signaling_url, "--webhook-listen", f"127.0.0.1:{hooks}", "--archive-dir",
+                            str(staging.archive_dir), "--target-profile", str(profile), "--channel-prefix", "staged",
+                            "--api-header", "X-Api-Key: hdr-secret-4711", env={"TEST_SECRET_KEY": "key-secret-0815"})
+    finally:
+        staging.stop()
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert report["verdict"] == "pass" and report["target"]["channel_prefix"].startswith("staged-")
+    assert clauses(report)["MEDIA-OWN-CONTENT"]["judged"] >= 1  # archive_dir given: files and media judged
+    printed = done.stdout + done.stderr + "".join(p.read_text(errors="replace") for p in
+                                                  (tmp_path / "reports").rglob("*") if p.is_file())
+    for secret in ("hdr-secret-4711", "key-secret-0815", "eyJ"):
+        assert secret not in printed
 
 
 def test_a_master_and_two_workers_share_the_run(tmp_path):
