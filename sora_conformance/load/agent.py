@@ -20,6 +20,7 @@ import os
 import signal
 import sys
 import threading
+import traceback
 import uuid
 from pathlib import Path
 from typing import IO, Any
@@ -131,6 +132,9 @@ class Agent:
                             self.connecting).run()
         except HarnessError as exc:  # the hub refused the registration
             result.error = scrub.scrub_text(str(exc))
+        except Exception as exc:  # a harness bug: this session could not be judged, the user still gets its answer
+            self.log(f"session {result.number}: {traceback.format_exc()}")  # scrubbed, into the agents' log
+            result.error = scrub.scrub_text(f"internal error: {type(exc).__name__}: {exc}")
         finally:
             capture.stop()
         self._done(request, result.as_dict() | {"agent": self.name})

@@ -109,9 +109,10 @@ def test_an_archive_failed_under_load_is_reported_and_fails_the_run(tmp_path):
     assert all(c["failed"] == 0 for c in report["clauses"])  # the contract does not say archives never fail
 
 
-def test_ctrl_c_cleans_up_every_session_and_says_incomplete(tmp_path):
+@pytest.mark.parametrize("processes", [[], ["--workers", "2"]], ids=["one-locust-process", "master-and-workers"])
+def test_ctrl_c_cleans_up_every_session_and_says_incomplete(tmp_path, processes):
     command = [sys.executable, "-m", "sora_conformance.cli", "load", "--report-dir", str(tmp_path), "--sessions",
-               "2", "--hold", "60", "--run-time", "60", "--no-html"]
+               "2", "--hold", "60", "--run-time", "60", "--no-html", *processes]
     run = subprocess.Popen(command, cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     log = tmp_path / "sessions" / "agents.log"
     deadline = time.monotonic() + 120
