@@ -35,4 +35,4 @@ def run(args: argparse.Namespace) -> int:
         return 128 + ran.stopped_by if ran.stopped_by else (ran.codes[0] or 0)
     from ..load.run import Outputs, run as run_load
 
-    return run_load(options, Outputs(args.report_dir, not args.no_html, args.master_port, args.web_port))
+    return run_load(options, Outputs(args.report_dir, not args.no_html, args.master_port))

@@ -64,8 +64,9 @@ class EmulatorProcess:
         line = self.process.stdout.readline() if ready else ""
         if not line.startswith("sora-emulator: API"):
             self.stop()
+            said = (self.workdir / "emulator.log").read_text(errors="replace").strip().splitlines()[-1:] or [line]
             raise HarnessError(f"the embedded emulator did not start within {START_TIMEOUT:.0f} s: "
-                               f"{line.strip() or 'no output'}")
+                               f"{said[0].strip() or 'no output'}")
         self.api_url, self.signaling_url = self.urls
         self.cpu_at_start = cpu_seconds(self.process.pid)  # its imports and start-up, not the run
         return self

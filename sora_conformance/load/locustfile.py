@@ -178,8 +178,6 @@ def _end_run(environment: Any) -> None:
         environment.runner.send_message(RUN_OVER)
     environment.runner.stop()
     environment.runner.quit()
-    if environment.web_ui is not None:  # --web-port: the UI is what keeps Locust running
-        environment.web_ui.stop()
 
 
 @events.test_stop.add_listener

@@ -50,7 +50,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     g.add_argument("--worker", action="store_true", help="a Locust worker joining a --master on this host")
     g.add_argument("--master-host", default="127.0.0.1", help="with --worker: the master (this host only)")
     g.add_argument("--master-port", type=int, default=0, help="the master's port (default: a free one)")
-    g.add_argument("--web-port", type=int, default=0, help="serve Locust's web UI on 127.0.0.1:PORT (default none)")
     g.add_argument("--report-dir", type=Path, default=Path("reports/load"), help="where reports go")
     g.add_argument("--no-html", action="store_true", help="skip the Allure HTML report")
     g.add_argument("--strict", action="store_true", help="should / info / inferred findings fail too")
@@ -112,7 +111,6 @@ def parse(args: argparse.Namespace) -> LoadOptions:
     _within(args.workers, 0, 64, "--workers")
     _within(args.expect_workers, 1, 64, "--expect-workers")
     _within(args.master_port, 0, 65535, "--master-port")
-    _within(args.web_port, 0, 65535, "--web-port")
     if args.master_host not in ("127.0.0.1", "localhost", "::1"):
         raise ConfigError("--master-host must be this host (127.0.0.1): the agents register with the capture hub, "
                           "which relays webhooks to this host only")

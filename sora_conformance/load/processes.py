@@ -29,7 +29,6 @@ class LocustPlan:
     settings: Path
     workers: int = 0  # 0: one local Locust process; N: a master and N worker processes
     master_port: int = 0
-    web_port: int = 0  # 0: headless
 
     def common(self) -> list[str]:
         return [sys.executable, "-m", "locust", "-f", str(LOCUSTFILE), "--sora-load-settings", str(self.settings),
@@ -41,10 +40,8 @@ class LocustPlan:
                                    "--stop-timeout", str(int(self.stop_timeout)), "--only-summary",
                                    "--html", str(self.report_dir / "locust.html"),
                                    "--sora-load-csv", str(self.report_dir / "locust")]
-        if self.web_port:
-            command += ["--autostart", "--autoquit", "5", "--web-host", "127.0.0.1", "--web-port", str(self.web_port)]
-        else:
-            command += ["--headless"]
+        # headless: Locust's web UI would be a control endpoint (start, stop, more users) with no authentication
+        command += ["--headless"]
         expected = self.workers if expect_workers is None else expect_workers
         if expected:
             command += ["--master", "--master-bind-host", "127.0.0.1", "--master-bind-port", str(self.master_port),

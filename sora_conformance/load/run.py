@@ -51,7 +51,6 @@ class Outputs:
     report_dir: Path
     html: bool = True
     master_port: int = 0
-    web_port: int = 0
 
 
 def run(options: LoadOptions, outputs: Outputs) -> int:
@@ -89,7 +88,7 @@ def _run(options: LoadOptions, profile: TargetProfile, outputs: Outputs, workdir
         _agent_settings(options, profile, target, hub, results).write(settings)
         plan = LocustPlan(options.sessions, min(options.sessions, options.max_rate), options.run_time,
                           config.timeout(options.plan.longest) + 30, outputs.report_dir, settings,
-                          options.workers, outputs.master_port or free_port(), outputs.web_port)
+                          options.workers, outputs.master_port or free_port())
         for line in _startup_lines(config):
             print(line)
         meta = _meta(options, profile, plan)
