@@ -34,8 +34,9 @@ def known(names: Iterable[str]) -> frozenset[str]:
 class ActiveFaults:
     def __init__(self, names: Iterable[str] = ()) -> None:
         self.names = known(names)
-        # a copy per emulator: a fault that counts what it has seen (faults/load_changes.py) counts one emulator's
-        self._faults = [copy.deepcopy(ALL_FAULTS[name]) for name in sorted(self.names)]
+        # a load fault counts what it has seen (faults/load_changes.py): each emulator gets its own copy
+        self._faults = [copy.deepcopy(ALL_FAULTS[name]) if name in LOAD_FAULTS else ALL_FAULTS[name]
+                        for name in sorted(self.names)]
 
     # --- what the app builds once -------------------------------------------------------------------
     def rules(self, base: RecordingRules) -> RecordingRules:

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 
-from sora_conformance.contract.paths import REPO_ROOT
 from sora_conformance.harness.profile import TargetProfile
 from sora_conformance.load.emulator import EmulatorProcess
 
@@ -23,7 +22,7 @@ SMALL = ("--sessions", "2", "--clients", "2", "--hold", "2", "--run-time", "4", 
 def load(report_dir: Path, *args: str, env: dict[str, str] | None = None,
          timeout: float = 300) -> tuple[subprocess.CompletedProcess[str], dict]:
     done = subprocess.run([sys.executable, "-m", "sora_conformance.cli", "load", "--report-dir", str(report_dir),
-                           *SMALL, *args], capture_output=True, text=True, timeout=timeout, cwd=REPO_ROOT,
+                           *SMALL, *args], capture_output=True, text=True, timeout=timeout,
                           env=None if env is None else os.environ | env)
     report = report_dir / "load-report.json"
     assert report.exists(), done.stdout + done.stderr
@@ -113,7 +112,7 @@ def test_an_archive_failed_under_load_is_reported_and_fails_the_run(tmp_path):
 def test_ctrl_c_cleans_up_every_session_and_says_incomplete(tmp_path, processes):
     command = [sys.executable, "-m", "sora_conformance.cli", "load", "--report-dir", str(tmp_path), "--sessions",
                "2", "--hold", "60", "--run-time", "60", "--no-html", *processes]
-    run = subprocess.Popen(command, cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    run = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     log = tmp_path / "sessions" / "agents.log"
     deadline = time.monotonic() + 120
     while not (log.exists() and ": recording " in log.read_text()) and time.monotonic() < deadline:

@@ -5,12 +5,11 @@ import sys
 
 import pytest
 
-from sora_conformance.contract.paths import REPO_ROOT
 
 
 def load(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "sora_conformance.cli", "load", "--no-html", *args],
-                          capture_output=True, text=True, timeout=timeout, cwd=REPO_ROOT)
+                          capture_output=True, text=True, timeout=timeout)
 
 
 def free_port() -> int:
