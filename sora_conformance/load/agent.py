@@ -35,7 +35,7 @@ from ..harness.profile import TargetProfile
 from ..harness.scenario import Scenario
 from ..harness.targets import Target
 from ..harness.verdict import Checker, HarnessError
-from .session import STEP_CLAUSES, RecordedSession, SessionResult
+from .session import RecordedSession, SessionResult, step_clauses
 from .settings import AgentSettings
 from .stats import cpu_seconds, memory_kib
 
@@ -125,7 +125,7 @@ class Agent:
         try:
             register(self.settings.hub_url, self.settings.hub_token, capture.run_prefix, capture.url_for(""))
             scenario = Scenario(self.config, self.profile, self.target, capture, self.pool,
-                                Checker(strict=self.config.strict), lambda name, value: None, STEP_CLAUSES)
+                                Checker(strict=self.config.strict), lambda name, value: None, step_clauses(result.spec))
             archive = ArchiveDir(self.config.archive_dir, lambda name, value: None) if self.profile.archive_dir \
                 else None
             RecordedSession(scenario, archive, result.spec, result, cancelled, label, self.config.strict, self.log,

@@ -19,12 +19,10 @@ from ..harness.scenario import Scenario
 from ..harness.verdict import ClauseFailure, HarnessError
 from ..scrub import scrub_text
 from ..verdicts import Verdict
-from .checks import CHECKS, failed_archives
+from .checks import CHECKS, FINISHED, failed_archives
 from .judge import Outcome, Recording, judge
 
 START_CLAUSE = {"session.created": "REC-START-ON-CREATE", "api": "API-START-RENAMED"}
-STEP_CLAUSES = [*START_CLAUSE.values(), "REC-STOP-ON-DESTROY", "WH-ARCHIVE-UNCHANGED"]  # a Scenario's own clauses
-FINISHED = {False: "archive.available", True: "split-archive.end"}
 
 
 class Abandoned(Exception):
@@ -49,6 +47,12 @@ class SessionSpec:
         if self.output == "split":
             params |= {"split_only": True, "split_duration": self.split_duration}
         return params
+
+
+def step_clauses(spec: SessionSpec) -> list[str]:
+    """The clauses a session's Scenario steps are about; the first is how it starts recording (a refused
+    StartRecording fails API-START-RENAMED)."""
+    return [START_CLAUSE[spec.start], "REC-STOP-ON-DESTROY", "WH-ARCHIVE-UNCHANGED"]
 
 
 @dataclass
