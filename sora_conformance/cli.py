@@ -15,6 +15,7 @@ SUBCOMMANDS: dict[str, str] = {
     "clauses": "sora_conformance.commands.clauses",
     "run": "sora_conformance.commands.run",
     "replay": "sora_conformance.commands.replay",
+    "load": "sora_conformance.commands.load",
 }
 
 

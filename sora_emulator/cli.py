@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from .config import ConfigError, EmulatorConfig, parse_sora_conf
-from .faults import FAULTS, UnknownFault, known
+from .faults import ALL_FAULTS, UnknownFault, known
 from .runner import Emulator, EmulatorStartError
 
 
@@ -81,8 +81,8 @@ def config_from(args: argparse.Namespace) -> EmulatorConfig:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.list_faults:
-        width = max(len(name) for name in FAULTS)
-        for fault in FAULTS.values():
+        width = max(len(name) for name in ALL_FAULTS)
+        for fault in ALL_FAULTS.values():
             print(f"{fault.name:<{width}}  {fault.clause:<30}  {fault.description}")
         return 0
     try:

@@ -29,6 +29,8 @@ class Sending:
     async def send(self, hook: Hook, body: dict[str, Any], connection_id: str | None = None) -> Delivery:
         """Sends now and returns the receiver's answer."""
         out = self._change(hook, body)
+        if out.hook is None:  # a fault lost it: never sent, nor logged (Sora would have no trace of it either)
+            return Delivery(False, None, None, "not sent")
         return await self._sender.send(out.hook, out.body, connection_id)
 
     def post_in_order(self, hook: Hook, body: dict[str, Any]) -> None:

@@ -11,10 +11,12 @@ from ..media.seams import NO_CHANGES, At, Element, MediaChanges, Muxing
 from ..params import RecordingRules
 from ..policies import POLICIES
 from ..webhooks import Hook
-from .catalogue import CATALOGUE
+from .catalogue import CATALOGUE, UNDER_LOAD
 from .model import Answer, ApiCall, Fault, Outgoing, kind_of
 
-FAULTS: dict[str, Fault] = {fault.name: fault for fault in CATALOGUE}
+FAULTS: dict[str, Fault] = {fault.name: fault for fault in CATALOGUE}  # the suite catches each (mutation matrix)
+LOAD_FAULTS: dict[str, Fault] = {fault.name: fault for fault in UNDER_LOAD}  # only a load run meets these
+ALL_FAULTS: dict[str, Fault] = FAULTS | LOAD_FAULTS
 P = TypeVar("P")
 
 
@@ -25,11 +27,11 @@ class UnknownFault(ValueError):
 def known(names: Iterable[str]) -> frozenset[str]:
     """The names, once each is known to be a fault and no two replace the same policy."""
     names = frozenset(names)
-    unknown = sorted(names - FAULTS.keys())
+    unknown = sorted(names - ALL_FAULTS.keys())
     if unknown:
         raise UnknownFault(f"unknown fault(s): {', '.join(unknown)} (see sora-emulator --list-faults)")
     for base in POLICIES:
-        replacing = sorted(name for name in names if _replaces(FAULTS[name], base))
+        replacing = sorted(name for name in names if _replaces(ALL_FAULTS[name], base))
         if len(replacing) > 1:
             raise UnknownFault(f"faults {', '.join(replacing)} each replace the emulator's {base.__name__}: "
                                "choose one of them")
@@ -43,7 +45,9 @@ def _replaces(fault: Fault, base: type) -> bool:
 class ActiveFaults:
     def __init__(self, names: Iterable[str] = ()) -> None:
         self.names = known(names)
-        self._faults = [FAULTS[name] for name in sorted(self.names)]
+        # a load fault counts what it has seen (faults/load_changes.py): each emulator gets its own copy
+        self._faults = [copy.deepcopy(ALL_FAULTS[name]) if name in LOAD_FAULTS else ALL_FAULTS[name]
+                        for name in sorted(self.names)]
 
     # --- what the app builds once -------------------------------------------------------------------
     def rules(self, base: RecordingRules) -> RecordingRules:

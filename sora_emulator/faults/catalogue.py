@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from . import api_changes as api
 from . import file_changes as files
+from . import load_changes as load
 from . import media_changes as media
 from . import policy_changes as policies
 from . import webhook_changes as hooks
@@ -167,4 +168,18 @@ CATALOGUE = [
     Fault("mp4-parameter-sets-out-of-band", "FILE-MP4-SHAPE",
           "MP4 archives carry the H.264 SPS / PPS only in avcC, not in band before each key frame",
           muxing=media.parameter_sets_out_of_band),
+]
+
+# Faults that act only while more than one session recording is live: the suite, which records one at a time,
+# never meets them (they are not in the mutation matrix); `sora-conformance load` must catch each (tests/load/).
+# "failed_archives" is not a clause: the contract says nothing of when an archive may fail, but a load run
+# with a failed archive fails.
+UNDER_LOAD = [
+    Fault("report-lost-under-load", "REC-STOP-ON-DESTROY",
+          "recording.report is never sent while more than one session recording is live",
+          webhook=load.ReportLostUnderLoad(above=1)),
+    Fault("archive-failed-under-load", "failed_archives",
+          "an archive finalised while more than one session recording is live fails: listed in failed_archives, "
+          "archive.failed instead of archive.available, its JSON not written",
+          **load.ArchiveFailsUnderLoad(above=1).changes()),
 ]

@@ -30,9 +30,9 @@ SESSION_RECORDING, LEGACY_RECORDING, ARCHIVE, OTHER = "session-recording", "lega
 
 @dataclass
 class Outgoing:
-    """A webhook about to be sent; `kind` is what it was before any change."""
+    """A webhook about to be sent; `kind` is what it was before any change; `hook` None: not sent at all."""
 
-    hook: Hook
+    hook: Hook | None
     body: dict[str, Any]
     kind: str
 

@@ -1,0 +1,1 @@
+"""`sora-conformance load`: recording judged under load, on Locust (README "Recording under load")."""
