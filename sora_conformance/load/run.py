@@ -36,7 +36,9 @@ STARTUP = 120.0  # seconds for Locust's processes and their agents to start, on 
 
 
 @dataclass
-class Target:
+class TargetAddress:
+    """Where the load goes: the embedded emulator started for it, or the target given."""
+
     api_urls: list[str]
     signaling_urls: list[str]
     archive_dir: Path | None
@@ -82,7 +84,7 @@ def _run(options: LoadOptions, profile: TargetProfile, outputs: Outputs, workdir
                                        config.emulator_session_updated_interval)
             target = _start(emulator)
         else:
-            target = Target(list(config.api_urls), list(config.signaling_urls), config.archive_dir)
+            target = TargetAddress(list(config.api_urls), list(config.signaling_urls), config.archive_dir)
         _preflight(config, target)
         settings = workdir / "settings.json"
         _agent_settings(options, profile, target, hub, results).write(settings)
@@ -120,15 +122,15 @@ def _hub(config: HarnessConfig) -> CaptureHub:
                           "address already in use or not available") from None
 
 
-def _start(emulator: EmulatorProcess) -> Target:
+def _start(emulator: EmulatorProcess) -> TargetAddress:
     try:
         emulator.start()
     except HarnessError as exc:
         raise CannotStart(str(exc)) from None
-    return Target([emulator.api_url], [emulator.signaling_url], emulator.archive_dir)
+    return TargetAddress([emulator.api_url], [emulator.signaling_url], emulator.archive_dir)
 
 
-def _preflight(config: HarnessConfig, target: Target) -> None:
+def _preflight(config: HarnessConfig, target: TargetAddress) -> None:
     try:
         for url in target.api_urls:
             check_api(url, dict(config.api_headers), config.timeout(10))
@@ -144,7 +146,7 @@ def _startup_lines(config: HarnessConfig) -> list[str]:
     return [] if config.embedded and exposed is None else [policy_line(config, False)] + ([exposed] if exposed else [])
 
 
-def _agent_settings(options: LoadOptions, profile: TargetProfile, target: Target, hub: CaptureHub,
+def _agent_settings(options: LoadOptions, profile: TargetProfile, target: TargetAddress, hub: CaptureHub,
                     results: Path) -> AgentSettings:
     """The target as the agents reach it (the embedded emulator's URLs are a target like any other to them)."""
     config = options.config
@@ -171,7 +173,7 @@ def _locust(options: LoadOptions, plan: LocustPlan, report_dir: Path, results: P
     return run_locust(leader, workers, deadline, report_dir / "locust.log", results)
 
 
-def _leaks(config: HarnessConfig, target: Target) -> list[str]:
+def _leaks(config: HarnessConfig, target: TargetAddress) -> list[str]:
     """Sessions of this run the target still has once every agent has seen its sessions destroyed."""
     try:
         sessions = SoraApi(target.api_urls[0], dict(config.api_headers), config.timeout(10)).list_sessions()
