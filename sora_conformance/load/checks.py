@@ -2,6 +2,7 @@
 and media in file_checks.py). `CHECKS` is the list `judge` runs; a new check is one more `NamedCheck`."""
 from __future__ import annotations
 
+from .compose_checks import COMPOSE_CHECKS
 from .file_checks import FILE_CHECKS
 from .judge import Findings, NamedCheck, Recording
 
@@ -99,4 +100,5 @@ CHECKS: list[NamedCheck] = [
     NamedCheck("report lists every connection", ("REC-CONN-FINALISE", "WH-ARCHIVE-UNCHANGED"),
                report_lists_every_connection),
     *FILE_CHECKS,
+    *COMPOSE_CHECKS,
 ]
