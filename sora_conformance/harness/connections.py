@@ -14,6 +14,9 @@ Over the limit with nothing old enough to close, connections are kept up to `cei
 youngest is old enough; at the ceiling the oldest one that is not HANDLING is closed whatever its age: a newcomer
 is then the youngest of all, so only a peer opening connections faster than a webhook sender sends a head (a
 flood, not a slowloris) could have it closed. Only when every other connection is HANDLING is a newcomer closed.
+
+Bodies being received are bounded together too (`body_budget` bytes): past it, the connection receiving the
+largest body is closed; a webhook's body is a few KiB, so that is the one uploading megabytes.
 """
 from __future__ import annotations
 
@@ -42,6 +45,7 @@ class Tracked:
     drop: Callable[[], None]
     state: State = State.WAITING
     since: float = field(default_factory=time.monotonic)  # when it entered its state
+    buffered: int = 0  # bytes of the body it is receiving, held in memory
 
     def enter(self, state: State) -> None:
         self.state, self.since = state, time.monotonic()
@@ -54,8 +58,10 @@ class Tracked:
 class ConnectionLimits:
     """Runs on the server's event loop only (no lock)."""
 
-    def __init__(self, limit: int, per_peer: int | None = None) -> None:
+    def __init__(self, limit: int, body_budget: int, per_peer: int | None = None) -> None:
         self.limit = limit
+        self.body_budget = body_budget
+        self.buffered = 0
         self.per_peer = per_peer if per_peer is not None else max(1, limit // 2)
         self.ceiling = limit * CEILING_FACTOR
         self._by_peer: dict[str, set[Tracked]] = {}
@@ -78,7 +84,29 @@ class ConnectionLimits:
                 return False
         return True
 
+    def hold(self, conn: Tracked, size: int) -> bool:
+        """Counts `size` more body bytes held for `conn`; False when its body is the largest over the budget."""
+        conn.buffered += size
+        self.buffered += size
+        while self.buffered > self.body_budget:
+            receiving = [c for conns in self._by_peer.values() for c in conns
+                         if c.buffered and c.state == State.RECEIVING]
+            largest = max(receiving, key=lambda c: c.buffered, default=conn)
+            if largest is conn:
+                return False
+            self.closed(largest)
+            self.closed_to_make_room += 1
+            largest.drop()
+        return True
+
+    def release(self, conn: Tracked) -> None:
+        """The body bytes held for `conn` are no longer counted (its body was read, or refused)."""
+        self.buffered -= conn.buffered
+        conn.buffered = 0
+
     def closed(self, conn: Tracked) -> None:
+        """Forgets a connection (closed by us or by its peer) and the body bytes it held."""
+        self.release(conn)
         conns = self._by_peer.get(conn.peer)
         if conns is not None:
             conns.discard(conn)

@@ -59,9 +59,9 @@ class LimitedServer(web.Server):
     """web.Server making our handler: aiohttp offers no other hook for the answers to unparsable requests."""
 
     def __init__(self, handler: Callable[[web.BaseRequest], Awaitable[web.StreamResponse]], max_connections: int,
-                 **kwargs: Any) -> None:
+                 body_budget: int, **kwargs: Any) -> None:
         super().__init__(handler, **kwargs)
-        self.limits = ConnectionLimits(max_connections)
+        self.limits = ConnectionLimits(max_connections, body_budget)
 
     def __call__(self) -> web.RequestHandler:
         return _Connection(self, loop=self._loop, **self._kwargs)

@@ -41,7 +41,7 @@ class CaptureHub(WebhookServer):
         self._workers: dict[str, str] = {}  # run prefix -> worker capture base URL
         self._lock = threading.Lock()
         # apart, so that a stalled operator's backend never holds what this run's webhooks need
-        self._to_workers, self._to_forward = Relay(WORKER_RELAYS), Relay(FOREIGN_RELAYS)
+        self.to_workers, self.to_forward = Relay(WORKER_RELAYS), Relay(FOREIGN_RELAYS)
         self.route(REGISTER_PATH, self._register)
 
     def __repr__(self) -> str:
@@ -53,8 +53,8 @@ class CaptureHub(WebhookServer):
 
     def stop(self) -> None:
         super().stop()
-        self._to_workers.close()
-        self._to_forward.close()
+        self.to_workers.close()
+        self.to_forward.close()
 
     async def _register(self, incoming: Incoming) -> Answer:
         body = await self.offload(_json_object, incoming.body)
@@ -78,9 +78,9 @@ class CaptureHub(WebhookServer):
         with self._lock:
             owner = next((url for prefix, url in self._workers.items() if owns_channel(prefix, channel)), None)
         if owner is not None:
-            return await self._to_workers.post(f"{owner}/webhook/{incoming.endpoint}", incoming)
+            return await self.to_workers.post(f"{owner}/webhook/{incoming.endpoint}", incoming)
         if self.forward_url:
-            return await self._to_forward.post(self.forward_url.replace("{endpoint}", incoming.endpoint), incoming)
+            return await self.to_forward.post(self.forward_url.replace("{endpoint}", incoming.endpoint), incoming)
         return json_answer(foreign_answer(incoming.endpoint, self.allow_foreign))
 
 

@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 from aiohttp import web
 from aiohttp.http_exceptions import HttpProcessingError
 
-from .connections import State
+from .connections import ConnectionLimits, State, Tracked
 from .http_connection import MAX_HEADER_LINE, LimitedServer, tracked
 
 ENDPOINTS = {"/webhook/session": "session", "/webhook/event": "event", "/webhook/auth": "auth"}
@@ -32,6 +32,7 @@ DEFAULT_MAX_CONNECTIONS = 64  # kept open at once; more are accepted and the old
 HEAD_DEADLINE = 10.0  # s for a whole request head, from the accept or the previous answer (also the idle timeout)
 REQUEST_DEADLINE = 10.0  # s for the body once the head is here
 PROCESSING_THREADS = 4
+BODY_BUDGET_BODIES = 8  # bodies of the largest size received at once, in all (connections.py: the largest closed)
 STARTUP_TIMEOUT = 30.0
 
 T = TypeVar("T")
@@ -103,9 +104,11 @@ class WebhookServer:
         return self._port or self.requested_port
 
     @property
-    def limits(self) -> Any:
-        """The live `ConnectionLimits` (counters for tests and benchmarks), None before start."""
-        return self._server.limits if self._server is not None else None
+    def limits(self) -> ConnectionLimits:
+        """The live connection limits (their counters serve the tests and benchmarks)."""
+        if self._server is None:
+            raise RuntimeError("the webhook server is not started")
+        return self._server.limits
 
     def url_for(self, path: str) -> str:
         """The address a process on this host uses (the loopback address when listening on every interface)."""
@@ -128,7 +131,8 @@ class WebhookServer:
     async def _listen(self) -> int:
         # keepalive_timeout is armed when a connection opens and after each answer, and disarmed only by a whole
         # request head: it is the head deadline. lingering_time bounds how long an unread body is drained.
-        self._server = LimitedServer(self._serve, self.max_connections, keepalive_timeout=self.head_deadline,
+        self._server = LimitedServer(self._serve, self.max_connections, BODY_BUDGET_BODIES * self.max_body,
+                                     keepalive_timeout=self.head_deadline,
                                      lingering_time=1.0, access_log=None, max_line_size=MAX_HEADER_LINE,
                                      max_field_size=MAX_HEADER_LINE)
         self._runner = web.ServerRunner(self._server, shutdown_timeout=1.0)
@@ -179,16 +183,17 @@ class WebhookServer:
         conn = tracked(request)
         conn.enter(State.RECEIVING)
         try:
-            body = await self._read_body(request)
+            body = await self._read_body(request, conn)
             if isinstance(body, Answer):
                 return _response(body)
-            conn.enter(State.HANDLING)
+            conn.enter(State.HANDLING)  # its bytes stay counted while handled: they are still in memory
             headers = {name: value for name, value in request.headers.items()}
             return _response(await handler(Incoming(request.path, headers, body, request.remote or "")))
         finally:
             conn.enter(State.WAITING)
+            self.limits.release(conn)
 
-    async def _read_body(self, request: web.BaseRequest) -> bytes | Answer:
+    async def _read_body(self, request: web.BaseRequest, conn: Tracked) -> bytes | Answer:
         """The whole body within the request deadline, or the answer refusing it."""
         if (request.content_length or 0) > self.max_body:
             return self._too_large(request)
@@ -200,6 +205,8 @@ class WebhookServer:
                     size += len(chunk)
                     if size > self.max_body:  # a chunked body: refused as it grows past the limit
                         return self._too_large(request)
+                    if not self.limits.hold(conn, len(chunk)):
+                        return json_answer({"error": "too many large bodies arriving at once"}, 503, close=True)
                     chunks.append(chunk)
         except TimeoutError:
             return json_answer({"error": f"the body did not arrive within {self.request_deadline:g} s"}, 408,

@@ -14,10 +14,10 @@ from sora_conformance.harness.connections import GRACE
 from sora_conformance.harness.webhook_server import DEFAULT_MAX_CONNECTIONS
 
 from .hostile_peer import Slowloris
+from .http_client import HTTP
 
 CAP = 6
 DEADLINE = 1.0
-HTTP = urllib3.PoolManager(retries=False, timeout=10.0)
 
 
 @pytest.fixture
