@@ -35,6 +35,7 @@ class Relay:
         self.max_answer = max_answer
         self._free = concurrency  # changed on the event loop only
         self._threads = ThreadPoolExecutor(concurrency, thread_name_prefix="webhook-relay")
+        self._live: set[_Exchange] = set()
 
     async def post(self, url: str, incoming: Incoming) -> Answer:
         if self._free <= 0:
@@ -43,6 +44,7 @@ class Relay:
         headers = {k: v for k, v in incoming.headers.items() if k.lower() not in HOP_BY_HOP}
         call = _Exchange(url, headers | {"Accept-Encoding": "identity"}, incoming.body, self.deadline,
                          self.max_answer)
+        self._live.add(call)
         try:
             work = asyncio.get_running_loop().run_in_executor(self._threads, call.run)
             return await asyncio.wait_for(work, self.deadline)
@@ -50,9 +52,13 @@ class Relay:
             call.abort()  # its thread's pending read returns now
             return json_answer({"error": f"relay failed: no whole answer within {self.deadline:g} s"}, 504)
         finally:
+            call.abort()  # a no-op once it is done; when the server stops mid-relay, it ends the thread
+            self._live.discard(call)
             self._free += 1
 
     def close(self) -> None:
+        for call in list(self._live):
+            call.abort()
         self._threads.shutdown(wait=False, cancel_futures=True)
 
 

@@ -163,6 +163,11 @@ class WebhookServer:
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
+        # what is still running (a relay waiting for its receiver) ends here, not with the loop's destruction
+        pending = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
 
     async def offload(self, work: Callable[..., T], *args: Any) -> T:
         """Runs CPU work (parsing, validating) on the processing threads, so the loop keeps serving."""

@@ -1,10 +1,13 @@
-"""A hostile peer on the shared network, for the tests and bench/bench_hostile.py: it keeps `count` connections
-open on the webhook port, each sending part of a request line and then a header byte now and then (slowloris),
-and opens a new one whenever the server closes one. Bounded in count and in time: it stops by itself after
-`lasts` seconds, or at `stop()`."""
+"""Hostile peers on the shared network, for the tests and bench/bench_hostile.py, bounded in count and in time.
+
+`Slowloris` keeps `count` connections open on the webhook port, each sending part of a request line and then a
+header byte now and then, and opens a new one whenever the server closes one; it stops by itself after `lasts`
+seconds, or at `stop()`. `StalledBackend` is a webhook receiver behind --forward-webhooks that never finishes
+an answer."""
 from __future__ import annotations
 
 import asyncio
+import socket
 import threading
 
 REQUEST_START = b"POST /webhook/session HTTP/1.1\r\nHost: x\r\nX-Slow: "
@@ -66,9 +69,10 @@ class Slowloris:
         while not self._stop.is_set():
             try:
                 await self._hold_one()
-            except OSError:
-                pass
-            await asyncio.sleep(self.reopen_after)  # sleep-ok: how fast the peer comes back (its choice)
+                pause = self.reopen_after
+            except OSError:  # not listening yet, or reset: try again a little later
+                pause = self.every
+            await asyncio.sleep(pause)  # sleep-ok: how fast the peer comes back (its choice)
 
     async def _hold_one(self) -> None:
         source = (self.source, 0) if self.source else None
@@ -89,3 +93,45 @@ class Slowloris:
         finally:
             self.open -= 1
             writer.close()
+
+
+class StalledBackend:
+    """A backend that reads the request, then trickles an answer a byte at a time (head or body) and never ends
+    it; it stops by itself when the test ends."""
+
+    def __init__(self, answer_start: bytes = b"HTTP/1.1 200 OK\r\n", every: float = 0.1) -> None:
+        self.answer_start, self.every = answer_start, every
+        self.connections = 0
+        self._stop = threading.Event()
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self._listener.getsockname()[1]
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/hooks/{{endpoint}}"
+
+    def _accept(self) -> None:
+        self._listener.settimeout(0.1)
+        while not self._stop.is_set():
+            try:
+                conn, _ = self._listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return  # closed
+            self.connections += 1
+            threading.Thread(target=self._trickle, args=(conn,), daemon=True).start()
+
+    def _trickle(self, conn: socket.socket) -> None:
+        with conn:
+            try:
+                conn.recv(65536)
+                conn.sendall(self.answer_start)
+                while not self._stop.wait(self.every):  # a byte now and then, never the end
+                    conn.sendall(b"x")
+            except OSError:
+                return  # the relay gave up
+
+    def close(self) -> None:
+        self._stop.set()
+        self._listener.close()

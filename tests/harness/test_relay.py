@@ -2,7 +2,6 @@
 holds them long or this run's webhooks at all: the relay gives up at its deadline (504), reads at most 1 MiB of
 answer (502 beyond), returns a redirect unchanged instead of following it, and runs a bounded number at once
 (503 beyond, at once)."""
-import socket
 import threading
 import time
 
@@ -13,51 +12,12 @@ from sora_conformance.harness.capture import CaptureServer
 from sora_conformance.harness.hub import CaptureHub, register
 from sora_conformance.harness.relay import FOREIGN_RELAYS, MAX_ANSWER
 
+from .hostile_peer import StalledBackend
 from .http_client import post_json
 
 DEADLINE = 1.0
 FOREIGN = {"type": "session.created", "channel_id": "other-room", "session_id": "S1"}
 OURS = {"type": "session.created", "channel_id": "run1-room", "session_id": "S2"}
-
-
-class StalledBackend:
-    """A backend that reads the request, then trickles an answer a byte at a time (head or body) and never ends
-    it; it stops by itself when the test ends."""
-
-    def __init__(self, answer_start: bytes = b"HTTP/1.1 200 OK\r\n", every: float = 0.1) -> None:
-        self.answer_start, self.every = answer_start, every
-        self.connections = 0
-        self._stop = threading.Event()
-        self._listener = socket.create_server(("127.0.0.1", 0))
-        self.port = self._listener.getsockname()[1]
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/hooks/{{endpoint}}"
-
-    def _accept(self) -> None:
-        self._listener.settimeout(0.1)
-        while not self._stop.is_set():
-            try:
-                conn, _ = self._listener.accept()
-            except TimeoutError:
-                continue
-            self.connections += 1
-            threading.Thread(target=self._trickle, args=(conn,), daemon=True).start()
-
-    def _trickle(self, conn: socket.socket) -> None:
-        with conn:
-            conn.recv(65536)
-            try:
-                conn.sendall(self.answer_start)
-                while not self._stop.wait(self.every):  # a byte now and then, never the end
-                    conn.sendall(b"x")
-            except OSError:
-                return  # the relay gave up
-
-    def close(self) -> None:
-        self._stop.set()
-        self._listener.close()
 
 
 @pytest.fixture
