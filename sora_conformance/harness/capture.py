@@ -109,6 +109,7 @@ class CaptureServer(WebhookServer):
             record.violations = validate(record.payload, record.schema)
         record.violations += endpoint_violations(incoming.endpoint, payload)
         with self._changed:
+            record.seq = next(self._seq)  # numbered as appended: `last_seq()` and `after=` see arrival order
             record.answer = self._answer_for(incoming.endpoint, channel, payload)
             self.records.append(record)
             self._by_channel.setdefault(channel, []).append(record)

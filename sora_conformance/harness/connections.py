@@ -65,17 +65,19 @@ class ConnectionLimits:
         self.per_peer = per_peer if per_peer is not None else max(1, limit // 2)
         self.ceiling = limit * CEILING_FACTOR
         self._by_peer: dict[str, set[Tracked]] = {}
+        self._open = 0  # an int, so another thread may read `open` while the loop changes the sets
         self._recheck: asyncio.TimerHandle | None = None
         self.closed_to_make_room = 0  # counters for the benchmarks and tests
         self.refused = 0
 
     @property
     def open(self) -> int:
-        return sum(len(conns) for conns in self._by_peer.values())
+        return self._open
 
     def opened(self, conn: Tracked) -> bool:
         """Registers a new connection; False when it must be closed at once (over the ceiling)."""
         self._by_peer.setdefault(conn.peer, set()).add(conn)
+        self._open += 1
         self.enforce()
         while self.open > self.ceiling:
             if not self._close_oldest(self._fullest_peer(None, conn), None, conn):
@@ -108,8 +110,9 @@ class ConnectionLimits:
         """Forgets a connection (closed by us or by its peer) and the body bytes it held."""
         self.release(conn)
         conns = self._by_peer.get(conn.peer)
-        if conns is not None:
+        if conns is not None and conn in conns:
             conns.discard(conn)
+            self._open -= 1
             if not conns:
                 del self._by_peer[conn.peer]
 

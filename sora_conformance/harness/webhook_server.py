@@ -122,10 +122,12 @@ class WebhookServer:
         self._thread.start()
         try:
             self._port = asyncio.run_coroutine_threadsafe(self._listen(), self._loop).result(STARTUP_TIMEOUT)
+        except OSError:
+            self.stop()
+            raise  # a busy port or an address not on this host, as the caller knows to report it
         except Exception as exc:
             self.stop()
-            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else type(exc).__name__
-            raise OSError(f"cannot listen on {self.host}:{self.requested_port}: {reason}") from None
+            raise OSError(f"cannot listen on {self.host}:{self.requested_port}: {type(exc).__name__}") from None
         return self
 
     async def _listen(self) -> int:
