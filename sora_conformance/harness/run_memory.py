@@ -7,7 +7,7 @@ the one it must not see, may be the one refused. Nothing refused on a channel: i
 """
 from __future__ import annotations
 
-DEFAULT_MAX_KEPT = 128 * 1024 * 1024  # estimated bytes (webhook_body.footprint); the whole suite keeps ~MiBs
+DEFAULT_MAX_KEPT = 128 * 1024 * 1024  # estimated (webhook_body.footprint); the whole suite keeps ~7 MiB
 REMEMBERED_CHANNELS = 10_000  # refused channels named; past that every channel counts as possibly refused
 
 
