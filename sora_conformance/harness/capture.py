@@ -2,7 +2,8 @@
 
 It records this run's webhooks, answers per channel with what the scenario programmed, validates every payload
 against the contract on arrival, and lets tests wait for a webhook with a deadline (no polling). Other channels
-get the policy of `exposure.py` and are kept only as a bounded trace.
+get the policy of `exposure.py` and are kept only as a bounded trace; what it keeps of this run is bounded too
+(`run_memory.py`).
 """
 from __future__ import annotations
 
@@ -11,96 +12,27 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
-from werkzeug import Request, Response
-from werkzeug.exceptions import RequestEntityTooLarge
-
-from ..contract.classify import classify, has_session_id
-from ..contract.validator import Violation, level_for, validate
+from ..contract.classify import classify
+from ..contract.validator import validate
 from ..scrub import scrub, scrub_text
-from .bounded_server import DEFAULT_MAX_CONNECTIONS
+from .captured import Captured, Wanted, WaitTimeout, channel_of, endpoint_violations, owns_channel
 from .exposure import foreign_answer
-from .relay import relay
-from .webhook_body import NotAWebhook, parse_webhook
-from .webhook_server import DEFAULT_MAX_BODY, ENDPOINTS, WebhookServer, json_response
+from .relay import FOREIGN_RELAYS, Relay
+from .run_memory import DEFAULT_MAX_KEPT, RunMemory
+from .verdict import HarnessError
+from .webhook_body import NotAWebhook, footprint, parse_webhook
+from .webhook_server import (DEFAULT_MAX_BODY, DEFAULT_MAX_CONNECTIONS, Answer, Incoming, WebhookServer,
+                             json_answer)
+
+__all__ = ["CaptureServer", "Captured", "Wanted", "WaitTimeout", "channel_of", "endpoint_violations", "TAG_KEY",
+           "KEPT_OUTSIDE_RUN"]
 
 DEFAULT_ANSWERS = {"session": {}, "event": {}, "auth": {"allowed": True}}  # for this run's channels
 KEPT_OUTSIDE_RUN = 100  # other channels' and malformed requests: the latest ones only, for a bounded memory
-KEPT_BYTES = 4096  # of each such body
+KEPT_BYTES = 4096  # of each such body, and of its headers
 TAG_KEY = "conformance_tag"  # put in connect metadata so auth answers can target one client
-
-
-@dataclass
-class Captured:
-    seq: int
-    endpoint: str
-    headers: dict[str, str]
-    raw: bytes
-    payload: Any
-    arrived: float  # time.monotonic()
-    channel_id: str | None
-    type: str | None
-    answer: Any = None
-    schema: str | None = None
-    problem: str | None = None  # why it is not a webhook (answered 400 or 413)
-    violations: list[Violation] = field(default_factory=list)
-
-    def data(self) -> dict[str, Any]:
-        """The recording/archive details, wherever the target put them (top level or `data`)."""
-        if not isinstance(self.payload, dict):
-            return {}
-        inner = self.payload.get("data")
-        return self.payload | inner if isinstance(inner, dict) else dict(self.payload)
-
-    def as_evidence(self) -> dict[str, Any]:
-        return {"endpoint": self.endpoint, "headers": self.headers, "body": self.payload
-                if self.payload is not None else self.raw.decode("utf-8", "replace"), "our_answer": self.answer,
-                "schema": self.schema, "violations": [v.as_dict() for v in self.violations]} \
-            | ({"problem": self.problem} if self.problem else {})
-
-
-class WaitTimeout(AssertionError):
-    pass
-
-
-@dataclass(frozen=True)
-class Wanted:
-    """Which webhook a wait or a search is for."""
-
-    kind: str
-    endpoint: str | None = None
-    after: int = 0  # only webhooks that arrived after this sequence number
-    match: Callable[[Captured], bool] | None = None
-
-    def matches(self, record: Captured) -> bool:
-        return record.seq > self.after and record.type == self.kind \
-            and (self.endpoint is None or record.endpoint == self.endpoint) \
-            and (self.match is None or self.match(record))
-
-
-def channel_of(payload: Any) -> str | None:
-    if not isinstance(payload, dict):
-        return None
-    channel = payload.get("channel_id")
-    if channel is None and isinstance(payload.get("data"), dict):
-        channel = payload["data"].get("channel_id")
-    return channel if isinstance(channel, str) else None
-
-
-def endpoint_violations(endpoint: str, payload: dict[str, Any]) -> list[Violation]:
-    """Rules about which webhook carries what (migration page), beyond any one schema."""
-    kind = payload.get("type", "")
-    found: list[tuple[str, str]] = []
-    if kind in ("recording.started", "recording.report"):
-        if endpoint == "event" and has_session_id(payload):
-            found.append(("WH-REC-SESSION-WEBHOOK", f"session recording {kind} arrived on the event webhook"))
-        if endpoint == "session" and not has_session_id(payload) and "log_written" in payload:
-            found.append(("LEGACY-EVENT-WEBHOOK", f"legacy recording {kind} arrived on the session webhook"))
-    if kind.startswith(("archive.", "split-archive.")) and endpoint == "session":
-        found.append(("WH-ARCHIVE-UNCHANGED", f"{kind} arrived on the session webhook"))
-    return [Violation("endpoint", "", message, clause, "seed", level_for(clause, "seed")) for clause, message in found]
 
 
 class CaptureServer(WebhookServer):
@@ -109,7 +41,8 @@ class CaptureServer(WebhookServer):
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0, run_prefix: str = "",
                  forward_url: str | None = None, allow_foreign: bool = False,
-                 max_body: int = DEFAULT_MAX_BODY, max_connections: int = DEFAULT_MAX_CONNECTIONS) -> None:
+                 max_body: int = DEFAULT_MAX_BODY, max_connections: int = DEFAULT_MAX_CONNECTIONS,
+                 max_kept: int = DEFAULT_MAX_KEPT) -> None:
         super().__init__(host, port, self._handle, max_body, max_connections)
         self.run_prefix = run_prefix
         self.forward_url = forward_url
@@ -117,6 +50,8 @@ class CaptureServer(WebhookServer):
         self.records: list[Captured] = []  # this run's webhooks
         self.malformed: deque[Captured] = deque(maxlen=KEPT_OUTSIDE_RUN)
         self.foreign: deque[Captured] = deque(maxlen=KEPT_OUTSIDE_RUN)
+        self.memory = RunMemory(max_kept)
+        self.relay = Relay(FOREIGN_RELAYS)  # public: a test may shorten its deadline
         self._by_channel: dict[str, list[Captured]] = {}
         self._answers: dict[tuple[str, str], Any] = {}
         self._seq = itertools.count(1)
@@ -124,6 +59,10 @@ class CaptureServer(WebhookServer):
 
     def url(self, endpoint: str) -> str:
         return self.url_for(f"/webhook/{endpoint}")
+
+    def stop(self) -> None:
+        super().stop()
+        self.relay.close()
 
     # --- programming answers -------------------------------------------------------------------
     def answer(self, channel_id: str, key: str, body: Any) -> None:
@@ -141,53 +80,66 @@ class CaptureServer(WebhookServer):
             return DEFAULT_ANSWERS["auth"]
         return self._answers.get((channel, str(payload.get("type"))), DEFAULT_ANSWERS[endpoint])
 
-    # --- the handler (server thread) ---------------------------------------------------------------
-    def _handle(self, request: Request) -> Response:
-        endpoint = ENDPOINTS[request.path]
+    # --- the handler: parsed and judged on a processing thread; a foreign webhook relayed on the loop ---------
+    async def _handle(self, incoming: Incoming) -> Answer:
+        outcome = await self.offload(self._take, incoming)
+        if isinstance(outcome, Answer):
+            return outcome
+        return await self.relay.post(outcome, incoming)
+
+    def _take(self, incoming: Incoming) -> Answer | str:
+        """The answer, or the URL to relay the webhook to."""
         try:
-            raw = self.read_body(request)
-        except RequestEntityTooLarge:
-            self._keep(self.malformed, self._record(request, b"", None, f"body larger than {self.max_body} bytes"))
-            raise
-        try:
-            payload = parse_webhook(raw)
+            payload = parse_webhook(incoming.body)
         except NotAWebhook as exc:
-            self._keep(self.malformed, self._record(request, raw[:KEPT_BYTES], None, str(exc)))
-            return json_response({"error": str(exc)}, 400)
+            self._keep(self.malformed, self._record(incoming, incoming.body[:KEPT_BYTES], None, str(exc)))
+            return json_answer({"error": str(exc)}, 400)
         channel = channel_of(payload)
-        if channel is None or not channel.startswith(self.run_prefix):
-            return self._outside_run(request, raw, payload)
-        record = self._record(request, raw, payload)
-        record.schema = classify(record.payload, endpoint)
+        if channel is None or not owns_channel(self.run_prefix, channel):
+            return self._outside_run(incoming, payload)
+        with self._changed:
+            kept = self.memory.take(footprint(incoming.body, payload, incoming.headers), channel)
+        if not kept:
+            problem = self.memory.describe()
+            self._keep(self.malformed, self._record(incoming, incoming.body[:KEPT_BYTES], None, problem))
+            return json_answer({"error": problem}, 429)
+        record = self._record(incoming, incoming.body, payload)
+        record.schema = classify(record.payload, incoming.endpoint)
         if record.schema is not None:
             record.violations = validate(record.payload, record.schema)
-        record.violations += endpoint_violations(endpoint, payload)
+        record.violations += endpoint_violations(incoming.endpoint, payload)
         with self._changed:
-            record.answer = self._answer_for(endpoint, channel, payload)
+            record.seq = next(self._seq)  # numbered as appended: `last_seq()` and `after=` see arrival order
+            record.answer = self._answer_for(incoming.endpoint, channel, payload)
             self.records.append(record)
             self._by_channel.setdefault(channel, []).append(record)
             self._changed.notify_all()
-        return json_response(record.answer)
+        return json_answer(record.answer)
 
-    def _outside_run(self, request: Request, raw: bytes, payload: dict[str, Any]) -> Response:
+    def _outside_run(self, incoming: Incoming, payload: dict[str, Any]) -> Answer | str:
         """Other channels belong to the operator: relayed unchanged, else answered by the policy and kept
         (bounded, unvalidated, body cut short) only as a trace."""
         if self.forward_url:
-            return relay(request, raw, self.forward_url.replace("{endpoint}", ENDPOINTS[request.path]))
-        record = self._record(request, raw[:KEPT_BYTES], None)
+            return self.forward_url.replace("{endpoint}", incoming.endpoint)
+        record = self._record(incoming, incoming.body[:KEPT_BYTES], None)
         record.channel_id, record.type = channel_of(payload), payload.get("type")
-        record.answer = foreign_answer(ENDPOINTS[request.path], self.allow_foreign)
+        record.answer = foreign_answer(incoming.endpoint, self.allow_foreign)
         self._keep(self.foreign, record)
-        return json_response(record.answer)
+        return json_answer(record.answer)
 
-    def _record(self, request: Request, raw: bytes, payload: dict[str, Any] | None,
+    def refused(self, incoming: Incoming, problem: str) -> None:
+        self._keep(self.malformed, self._record(incoming, b"", None, problem))
+
+    def _record(self, incoming: Incoming, raw: bytes, payload: dict[str, Any] | None,
                 problem: str | None = None) -> Captured:
         """Kept scrubbed from the start: a webhook may carry what the target was sent (the connect metadata
-        with its access_token, echoed headers), and nothing here needs a secret's value."""
+        with its access_token, echoed headers), and nothing here needs a secret's value. Only this run's
+        webhooks keep every header; a trace keeps the first KEPT_BYTES of them."""
         text = raw.decode("utf-8", "replace")
         scrubbed = scrub_text(text)
         kept = raw if scrubbed == text else scrubbed.encode()  # the bytes as they came, unless they held a secret
-        return Captured(next(self._seq), ENDPOINTS[request.path], scrub(dict(request.headers)), kept, scrub(payload),
+        headers = incoming.headers if payload is not None else _first_headers(incoming.headers, KEPT_BYTES)
+        return Captured(next(self._seq), incoming.endpoint, scrub(headers), kept, scrub(payload),
                         time.monotonic(), channel_of(payload), payload.get("type") if payload else None,
                         problem=None if problem is None else scrub_text(problem))
 
@@ -211,13 +163,24 @@ class CaptureServer(WebhookServer):
         found = self._first(channel_id, Wanted(kind, endpoint, after, match), timeout)
         if found is None:
             where = f" on the {endpoint} webhook" if endpoint else ""
-            raise WaitTimeout(f"[{clause}] no {kind}{where} for channel {channel_id} within {timeout:.1f} s")
+            missing = f"[{clause}] no {kind}{where} for channel {channel_id} within {timeout:.1f} s"
+            self._judgeable(channel_id, missing)
+            raise WaitTimeout(missing)
         return found
 
     def none_within(self, kind: str, channel_id: str, *, within: float, after: int = 0,
                     match: Callable[[Captured], bool] | None = None) -> Captured | None:
         """Waits up to `within` for a webhook that must not come; returns it if it did, else None."""
-        return self._first(channel_id, Wanted(kind, None, after, match), within)
+        found = self._first(channel_id, Wanted(kind, None, after, match), within)
+        if found is None:
+            self._judgeable(channel_id, f"no {kind} for channel {channel_id} within {within:.1f} s")
+        return found
+
+    def _judgeable(self, channel_id: str, what: str) -> None:
+        """A wait that saw nothing judges nothing when a webhook of its channel was refused over the bound."""
+        with self._changed:
+            if self.memory.refused_on(channel_id):
+                raise HarnessError(f"{what}, but {self.memory.describe()}; the refused one may be it")
 
     def _first(self, channel_id: str, wanted: Wanted, within: float) -> Captured | None:
         """The one wait: the first wanted webhook already here or arriving within `within` seconds, else None."""
@@ -233,3 +196,15 @@ class CaptureServer(WebhookServer):
     def last_seq(self) -> int:
         with self._changed:
             return self.records[-1].seq if self.records else 0
+
+
+def _first_headers(headers: dict[str, str], limit: int) -> dict[str, str]:
+    """The headers of a trace, up to `limit` bytes in all (a peer may send a hundred 8 KiB headers)."""
+    kept: dict[str, str] = {}
+    size = 0
+    for name, value in headers.items():
+        size += len(name) + len(value)
+        if size > limit:
+            break
+        kept[name] = value
+    return kept

@@ -15,9 +15,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ..scrub import without_credentials
-from .bounded_server import DEFAULT_MAX_CONNECTIONS
 from .secret import REDACTED, Secret
-from .webhook_server import DEFAULT_MAX_BODY
+from .webhook_server import DEFAULT_MAX_BODY, DEFAULT_MAX_CONNECTIONS
 
 
 class ConfigError(ValueError):

@@ -16,20 +16,19 @@ import threading
 from typing import Any
 from urllib.parse import urlsplit
 
-import requests
-from werkzeug import Request, Response
+import urllib3
 
-from .bounded_server import DEFAULT_MAX_CONNECTIONS
-from .capture import channel_of
+from .captured import channel_of, owns_channel
 from .exposure import foreign_answer
-from .relay import relay
+from .relay import FOREIGN_RELAYS, Relay
 from .verdict import HarnessError
 from .webhook_body import NotAWebhook, parse_webhook
-from .webhook_server import DEFAULT_MAX_BODY, ENDPOINTS, WebhookServer, json_response
+from .webhook_server import DEFAULT_MAX_BODY, DEFAULT_MAX_CONNECTIONS, Answer, Incoming, WebhookServer, json_answer
 
 REGISTER_PATH = "/hub/register"
 PREFIX = re.compile(r"[A-Za-z0-9_.:@-]{1,120}")
 LOOPBACK_HOSTS = ("127.0.0.1", "::1", "localhost")
+WORKER_RELAYS = 64  # this run's webhooks relayed to the workers at once (each a quick loopback exchange)
 
 
 class CaptureHub(WebhookServer):
@@ -41,6 +40,8 @@ class CaptureHub(WebhookServer):
         self.token = secrets.token_urlsafe(32)  # handed to workers only; never printed
         self._workers: dict[str, str] = {}  # run prefix -> worker capture base URL
         self._lock = threading.Lock()
+        # apart, so that a stalled operator's backend never holds what this run's webhooks need
+        self.to_workers, self.to_forward = Relay(WORKER_RELAYS), Relay(FOREIGN_RELAYS)
         self.route(REGISTER_PATH, self._register)
 
     def __repr__(self) -> str:
@@ -50,34 +51,37 @@ class CaptureHub(WebhookServer):
     def url(self) -> str:
         return self.url_for("/")
 
-    def _register(self, request: Request) -> Response:
-        body = _json_object(self.read_body(request))
+    def stop(self) -> None:
+        super().stop()
+        self.to_workers.close()
+        self.to_forward.close()
+
+    async def _register(self, incoming: Incoming) -> Answer:
+        body = await self.offload(_json_object, incoming.body)
         if body is None:
-            return json_response({"error": "registration body is not a JSON object"}, 400)
+            return json_answer({"error": "registration body is not a JSON object"}, 400)
         token = body.get("token")
         if not isinstance(token, str) or not hmac.compare_digest(token.encode(), self.token.encode()):
-            return json_response({"error": "registration needs this run's token"}, 403)
+            return json_answer({"error": "registration needs this run's token"}, 403)
         prefix, url = body.get("prefix"), body.get("url")
         if not isinstance(prefix, str) or not PREFIX.fullmatch(prefix) or not _loopback_http(url):
-            return json_response({"error": "registration needs a run prefix and a loopback http URL"}, 400)
+            return json_answer({"error": "registration needs a run prefix and a loopback http URL"}, 400)
         with self._lock:
             self._workers[prefix] = str(url).rstrip("/")
-        return json_response({"registered": prefix})
+        return json_answer({"registered": prefix})
 
-    def _relay(self, request: Request) -> Response:
-        endpoint = ENDPOINTS[request.path]
-        raw = self.read_body(request)
+    async def _relay(self, incoming: Incoming) -> Answer:
         try:
-            channel = channel_of(parse_webhook(raw))
+            channel = channel_of(await self.offload(parse_webhook, incoming.body))
         except NotAWebhook as exc:
-            return json_response({"error": str(exc)}, 400)
+            return json_answer({"error": str(exc)}, 400)
         with self._lock:
-            owner = next((url for prefix, url in self._workers.items() if channel and channel.startswith(prefix)), None)
+            owner = next((url for prefix, url in self._workers.items() if owns_channel(prefix, channel)), None)
         if owner is not None:
-            return relay(request, raw, f"{owner}/webhook/{endpoint}")
+            return await self.to_workers.post(f"{owner}/webhook/{incoming.endpoint}", incoming)
         if self.forward_url:
-            return relay(request, raw, self.forward_url.replace("{endpoint}", endpoint))
-        return json_response(foreign_answer(endpoint, self.allow_foreign))
+            return await self.to_forward.post(self.forward_url.replace("{endpoint}", incoming.endpoint), incoming)
+        return json_answer(foreign_answer(incoming.endpoint, self.allow_foreign))
 
 
 def _json_object(raw: bytes) -> dict[str, Any] | None:
@@ -101,9 +105,9 @@ def _loopback_http(url: Any) -> bool:
 
 def register(hub_url: str, token: str, prefix: str, capture_url: str) -> None:
     try:
-        answer = requests.post(hub_url.rstrip("/") + REGISTER_PATH,
-                               json={"token": token, "prefix": prefix, "url": capture_url}, timeout=10)
-    except requests.RequestException as exc:
+        answer = urllib3.request("POST", hub_url.rstrip("/") + REGISTER_PATH, retries=False, timeout=10.0,
+                                 json={"token": token, "prefix": prefix, "url": capture_url})
+    except urllib3.exceptions.HTTPError as exc:
         raise HarnessError(f"cannot register with the webhook capture hub at {hub_url}: {exc}") from None
-    if answer.status_code != 200:
-        raise HarnessError(f"the webhook capture hub at {hub_url} refused this worker: {answer.status_code}")
+    if answer.status != 200:
+        raise HarnessError(f"the webhook capture hub at {hub_url} refused this worker: {answer.status}")

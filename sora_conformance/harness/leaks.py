@@ -11,6 +11,7 @@ import pytest
 
 from ..run_facts import leaks_of_run, record_leaks
 from .capture import CaptureServer
+from .captured import owns_channel
 from .config import HarnessConfig
 from .profile import TargetProfile
 from .target import SoraApi
@@ -33,7 +34,7 @@ def leak_check(targets: Targets, capture: CaptureServer, config: HarnessConfig, 
             continue
         for session in sessions:
             channel = session.get("channel_id", "") if isinstance(session, dict) else ""
-            if not isinstance(channel, str) or not channel.startswith(config.run_prefix):
+            if not isinstance(channel, str) or not owns_channel(config.run_prefix, channel):
                 continue  # never touch what is not ours
             try:
                 capture.wait_for("session.destroyed", channel, clause="REC-STOP-ON-DESTROY",

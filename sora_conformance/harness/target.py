@@ -1,12 +1,13 @@
 """The target's HTTP API: one method per x-sora-target operation. Never asserts: returns or raises."""
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import requests
+import urllib3
 
 from ..scrub import scrub
 from .verdict import HarnessError
@@ -51,23 +52,26 @@ class SoraApi:
     def __init__(self, url: str, headers: dict[str, str] | None = None, timeout: float = 10.0,
                  on_exchange: Callable[[Exchange], None] | None = None) -> None:
         self.url = url
-        self.session = requests.Session()
-        self.session.headers.update(headers or {})
+        self.headers = dict(headers or {})
         self.timeout = timeout
         self.on_exchange = on_exchange
+        # redirects are answers like any other (a 3xx is not a 2xx), never followed; no retries: a call is one
+        # request, so what the target did with it is what the exchange shows
+        self._pool = urllib3.PoolManager(maxsize=10, retries=False,
+                                         timeout=urllib3.Timeout(connect=timeout, read=timeout))
 
     def call(self, target: str, body: Any) -> Exchange:
         """Any call, successful or not; raises HarnessError only when the target cannot be reached."""
         started = time.monotonic()
         try:
-            answer = self.session.post(self.url, json=body, headers={"x-sora-target": target}, timeout=self.timeout)
-        except requests.RequestException as exc:
+            answer = self._pool.request("POST", self.url, json=body, headers=self.headers | {"x-sora-target": target})
+        except urllib3.exceptions.HTTPError as exc:
             raise HarnessError(f"cannot reach the Sora API at {self.url}: {exc}") from None
         try:
-            parsed: Any = answer.json()
-        except ValueError:
-            parsed = answer.text
-        exchange = Exchange(target, body, answer.status_code, parsed, time.monotonic() - started)  # scrubs it
+            parsed: Any = json.loads(answer.data)
+        except (ValueError, RecursionError):
+            parsed = answer.data.decode("utf-8", "replace")
+        exchange = Exchange(target, body, answer.status, parsed, time.monotonic() - started)  # scrubs it
         if self.on_exchange is not None:
             self.on_exchange(exchange)
         return exchange

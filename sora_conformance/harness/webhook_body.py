@@ -5,6 +5,8 @@ import json
 from typing import Any
 
 MAX_DEPTH = 64  # Sora's webhooks nest a few levels; metadata is the caller's own, a handful more
+BYTES_PER_VALUE = 100  # a parsed JSON value in CPython: a dict or list and its slot, a str or int object
+BYTES_PER_RECORD = 2048  # the record around it: its fields, answer, violations
 
 
 class NotAWebhook(ValueError):
@@ -39,3 +41,19 @@ def _deeper_than(value: Any, limit: int) -> bool:
         elif isinstance(item, list):
             pending.extend((child, depth + 1) for child in item)
     return False
+
+
+def footprint(raw: bytes, payload: Any, headers: dict[str, str]) -> int:
+    """About how many bytes keeping this webhook costs: its bytes (as they came and as parsed) and its headers,
+    plus Python's overhead per parsed value, which is what makes `[{}, {}, ...]` cost far more than its length."""
+    values = 0
+    pending = [payload]
+    while pending:
+        item = pending.pop()
+        values += 1
+        if isinstance(item, dict):
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+    header_bytes = sum(len(name) + len(value) for name, value in headers.items())
+    return 2 * len(raw) + 2 * header_bytes + BYTES_PER_VALUE * values + BYTES_PER_RECORD

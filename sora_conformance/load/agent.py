@@ -120,7 +120,7 @@ class Agent:
         """One session with a capture server of its own, registered with the hub for the session's channel prefix
         and stopped once the session is over: what the agent holds grows with the sessions in flight, not with
         the sessions it has run."""
-        capture = CaptureServer("127.0.0.1", 0, f"{self.config.run_prefix}-{label}-", None, False,
+        capture = CaptureServer("127.0.0.1", 0, f"{self.config.run_prefix}-{label}", None, False,
                                 self.config.webhook_max_body, self.config.webhook_max_connections).start()
         try:
             register(self.settings.hub_url, self.settings.hub_token, capture.run_prefix, capture.url_for(""))

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import requests
+import urllib3
 
 from ..harness.profile import TargetProfile
 from ..harness.verdict import HarnessError
@@ -77,9 +77,10 @@ class EmulatorProcess:
         if self.process is None or self.process.poll() is not None:
             return {"error": "the emulator is not running"}
         try:
-            alive = requests.post(self.api_url + "control/stats", json={"settle": True}, timeout=30,
-                                  headers={"x-control-token": self.token}).json()
-        except (requests.RequestException, ValueError) as exc:
+            answer = urllib3.request("POST", self.api_url + "control/stats", json={"settle": True}, timeout=30,
+                                     headers={"x-control-token": self.token}, retries=False)
+            alive = answer.json()
+        except (urllib3.exceptions.HTTPError, ValueError) as exc:
             alive = {"error": f"/control/stats: {type(exc).__name__}"}
         cpu = cpu_seconds(self.process.pid)
         return {"alive": alive, "cpu_seconds": cpu, "cpu_seconds_during_run": round(cpu - self.cpu_at_start, 2),

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import scrub
+from ..harness.captured import owns_channel
 from ..harness.config import HarnessConfig, printed_target
 from ..harness.exposure import exposure_line, policy_line
 from ..harness.hub import CaptureHub
@@ -182,7 +183,7 @@ def _leaks(config: HarnessConfig, target: TargetAddress) -> list[str]:
     if not isinstance(sessions, list):
         return [f"ListSessions answered {type(sessions).__name__}, not a list"]
     return [f"session {s.get('session_id')} of {s.get('channel_id')} is still alive" for s in sessions
-            if isinstance(s, dict) and str(s.get("channel_id", "")).startswith(config.run_prefix)]
+            if isinstance(s, dict) and owns_channel(config.run_prefix, str(s.get("channel_id", "")))]
 
 
 def _meta(options: LoadOptions, profile: TargetProfile, plan: LocustPlan) -> dict[str, Any]:

@@ -4,11 +4,12 @@ import threading
 import time
 
 import pytest
-import requests
 from pytest_httpserver import HTTPServer
 
 from sora_conformance.paths import fixtures_dir
 from sora_conformance.harness.capture import CaptureServer, WaitTimeout
+
+from .http_client import post_bytes, post_json
 
 
 def example(name):
@@ -16,7 +17,7 @@ def example(name):
 
 
 def post(capture, endpoint, payload):
-    return requests.post(capture.url(endpoint), json=payload, timeout=5)
+    return post_json(capture.url(endpoint), payload)
 
 
 def test_programmed_session_created_answer_is_returned(capture):
@@ -64,8 +65,8 @@ def test_a_session_recording_webhook_on_the_event_endpoint_is_flagged(capture):
 
 
 def test_malformed_body_is_kept_and_answered_400(capture):
-    answer = requests.post(capture.url("event"), data=b"{oops", timeout=5)
-    assert answer.status_code == 400 and capture.malformed and capture.malformed[0].raw == b"{oops"
+    answer = post_bytes(capture.url("event"), b"{oops")
+    assert answer.status == 400 and capture.malformed and capture.malformed[0].raw == b"{oops"
 
 
 def test_other_channels_are_relayed_to_the_operators_receiver():

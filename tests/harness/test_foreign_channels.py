@@ -1,30 +1,39 @@
 """On a shared staging Sora, other teams' webhooks reach the capture server too: their auth is denied unless
 relayed to the operator's backend or explicitly allowed, and their session.created never starts a recording."""
 import pytest
-import requests
 from pytest_httpserver import HTTPServer
 
 from sora_conformance.harness.capture import KEPT_OUTSIDE_RUN, CaptureServer
 from sora_conformance.harness.hub import CaptureHub
+
+from .http_client import post_json
 
 AUTH = {"channel_id": "other-team-room", "connection_id": "C1", "role": "sendonly"}
 SESSION_CREATED = {"type": "session.created", "channel_id": "other-team-room", "session_id": "S1"}
 
 
 def post(server, endpoint, body):
-    return requests.post(server.url_for(f"/webhook/{endpoint}"), json=body, timeout=5)
+    return post_json(server.url_for(f"/webhook/{endpoint}"), body)
 
 
 @pytest.mark.parametrize("body", [AUTH, {"connection_id": "C1", "role": "sendonly"}, AUTH | {"channel_id": 42}],
                          ids=["other channel", "no channel_id", "channel_id not a string"])
 def test_auth_outside_the_run_is_denied_with_a_reason(capture, body):
     answer = post(capture, "auth", body)
-    assert answer.status_code == 200 and answer.json()["allowed"] is False and answer.json()["reason"]
+    assert answer.status == 200 and answer.json()["allowed"] is False and answer.json()["reason"]
     assert capture.records == []
 
 
 def test_the_runs_own_channels_are_still_allowed(capture):
     assert post(capture, "auth", AUTH | {"channel_id": "run1-a"}).json() == {"allowed": True}
+
+
+@pytest.mark.parametrize("channel", ["run1", "run1x", "run1_a", "run10-a"])
+def test_a_channel_that_only_starts_with_the_run_prefix_is_not_the_runs(capture, channel):
+    """The run's channels are `<prefix>-...`: `run1x` may be another run's (`run1` is a prefix of `run10`)."""
+    assert post(capture, "auth", AUTH | {"channel_id": channel}).json()["allowed"] is False
+    assert post(capture, "session", SESSION_CREATED | {"channel_id": channel}).status == 200
+    assert capture.records == [] and capture.for_channel(channel) == []
 
 
 def test_a_programmed_answer_never_applies_to_another_channel(capture):
@@ -52,7 +61,7 @@ def test_relayed_auth_gets_the_backends_answer_unchanged(body):
         server = CaptureServer(run_prefix="run1", forward_url=backend.url_for("/hooks/{endpoint}")).start()
         try:
             answer = post(server, "auth", body)
-            assert answer.status_code == 403 and answer.json() == {"allowed": False, "reason": "backend says no",
+            assert answer.status == 403 and answer.json() == {"allowed": False, "reason": "backend says no",
                                                                    "extra": 1}
             assert len(backend.log) == 1
         finally:

@@ -3,11 +3,12 @@ controller handed its workers (compared in constant time); anything else is refu
 import json
 
 import pytest
-import requests
 
 from sora_conformance.harness.capture import CaptureServer
 from sora_conformance.harness.hub import CaptureHub, register
 from sora_conformance.harness.verdict import HarnessError
+
+from .http_client import post_bytes, post_json
 
 AUTH = {"channel_id": "run7-room", "connection_id": "C1", "role": "sendonly"}
 
@@ -28,20 +29,20 @@ def worker():
 
 def post_register(hub, body):
     data = body if isinstance(body, (bytes, str)) else json.dumps(body)
-    return requests.post(hub.url_for("/hub/register"), data=data, timeout=5)
+    return post_bytes(hub.url_for("/hub/register"), data)
 
 
 def test_a_worker_with_the_runs_token_gets_its_channels(hub, worker):
     register(hub.url, hub.token, "run7", worker.url_for(""))
-    answer = requests.post(hub.url_for("/webhook/auth"), json=AUTH, timeout=5)
+    answer = post_json(hub.url_for("/webhook/auth"), AUTH)
     assert answer.json() == {"allowed": True} and len(worker.for_channel("run7-room")) == 1
 
 
 @pytest.mark.parametrize("token", [None, "", "guess", 12345, ["x"]], ids=["none", "empty", "wrong", "int", "list"])
 def test_a_registration_without_the_token_is_refused(hub, token):
     body = {"prefix": "", "url": "http://127.0.0.1:9"} | ({} if token is None else {"token": token})
-    assert post_register(hub, body).status_code == 403
-    answer = requests.post(hub.url_for("/webhook/auth"), json=AUTH, timeout=5)
+    assert post_register(hub, body).status == 403
+    answer = post_json(hub.url_for("/webhook/auth"), AUTH)
     assert answer.json()["allowed"] is False  # nothing was redirected: the foreign-channel policy answered
 
 
@@ -49,7 +50,7 @@ def test_a_registration_without_the_token_is_refused(hub, token):
                          ids=["not JSON", "deep", "array", "string", "empty", "not UTF-8"])
 def test_a_malformed_registration_gets_400(hub, body):
     answer = post_register(hub, body)
-    assert answer.status_code == 400 and answer.headers["content-type"] == "application/json"
+    assert answer.status == 400 and answer.headers["content-type"] == "application/json"
 
 
 @pytest.mark.parametrize("fields", [
@@ -59,7 +60,7 @@ def test_a_malformed_registration_gets_400(hub, body):
     {"prefix": "run7", "url": "http://[::1"},
 ], ids=["nothing", "empty prefix", "other host", "https", "no port", "url list", "prefix list", "bad url"])
 def test_even_with_the_token_only_a_loopback_worker_can_register(hub, fields):
-    assert post_register(hub, {"token": hub.token} | fields).status_code == 400
+    assert post_register(hub, {"token": hub.token} | fields).status == 400
 
 
 def test_register_reports_a_refusal_as_a_harness_error(hub):
@@ -83,7 +84,7 @@ def workers():
 
 
 def post(hub, endpoint, body):
-    return requests.post(hub.url_for(f"/webhook/{endpoint}"), json=body, timeout=5)
+    return post_json(hub.url_for(f"/webhook/{endpoint}"), body)
 
 
 def test_each_webhook_reaches_only_the_worker_of_its_channel_on_the_same_endpoint(hub, workers):
@@ -91,12 +92,19 @@ def test_each_webhook_reaches_only_the_worker_of_its_channel_on_the_same_endpoin
         register(hub.url, hub.token, server.run_prefix, server.url_for(""))
     created = {"type": "session.created", "channel_id": "run7-gw1-room", "session_id": "S1"}
     event = {"type": "connection.created", "channel_id": "run7-gw0-room", "connection_id": "C1"}
-    assert post(hub, "session", created).status_code == 200
-    assert post(hub, "event", event).status_code == 200
+    assert post_bytes(hub.url_for("/webhook/session"), json.dumps(created)).status == 200  # relayed byte for byte
+    assert post(hub, "event", event).status == 200
     first, second = workers
     assert [(r.endpoint, r.type) for r in first.records] == [("event", "connection.created")]
     assert [(r.endpoint, r.type) for r in second.records] == [("session", "session.created")]
     assert second.records[0].payload == created and second.records[0].raw == json.dumps(created).encode()
+
+
+def test_a_channel_that_only_starts_with_a_workers_prefix_is_not_relayed_to_it(hub, workers):
+    for server in workers:
+        register(hub.url, hub.token, server.run_prefix, server.url_for(""))
+    answer = post(hub, "auth", {"channel_id": "run7-gw1x", "connection_id": "C1", "role": "sendonly"})
+    assert answer.json()["allowed"] is False and all(server.records == [] for server in workers)
 
 
 def test_the_workers_programmed_answer_comes_back_through_the_hub(hub, workers):
@@ -104,7 +112,7 @@ def test_the_workers_programmed_answer_comes_back_through_the_hub(hub, workers):
     register(hub.url, hub.token, worker.run_prefix, worker.url_for(""))
     worker.answer("run7-gw0-room", "session.created", {"recording": True, "recording_split_only": False})
     answer = post(hub, "session", {"type": "session.created", "channel_id": "run7-gw0-room", "session_id": "S1"})
-    assert answer.status_code == 200 and answer.json() == {"recording": True, "recording_split_only": False}
+    assert answer.status == 200 and answer.json() == {"recording": True, "recording_split_only": False}
 
 
 def test_a_worker_that_is_gone_gets_a_502_naming_no_address(hub, workers):
@@ -112,7 +120,7 @@ def test_a_worker_that_is_gone_gets_a_502_naming_no_address(hub, workers):
     register(hub.url, hub.token, worker.run_prefix, worker.url_for(""))
     worker.stop()
     answer = post(hub, "auth", {"channel_id": "run7-gw0-room", "connection_id": "C1", "role": "sendonly"})
-    assert answer.status_code == 502 and "127.0.0.1" not in answer.text
+    assert answer.status == 502 and "127.0.0.1" not in answer.data.decode()
 
 
 def test_other_channels_go_to_the_forward_url_with_the_backends_answer():
@@ -123,7 +131,7 @@ def test_other_channels_go_to_the_forward_url_with_the_backends_answer():
         relaying = CaptureHub("127.0.0.1", 0, forward_url=backend.url_for("/hooks/{endpoint}")).start()
         try:
             answer = post(relaying, "session", {"type": "session.created", "channel_id": "other", "session_id": "S"})
-            assert answer.status_code == 201 and answer.json() == {"from": "backend"} and len(backend.log) == 1
+            assert answer.status == 201 and answer.json() == {"from": "backend"} and len(backend.log) == 1
         finally:
             relaying.stop()
 
@@ -131,6 +139,6 @@ def test_other_channels_go_to_the_forward_url_with_the_backends_answer():
 @pytest.mark.parametrize("body", [b"{oops", b"[]", b""], ids=["not JSON", "array", "empty"])
 def test_a_body_that_is_not_a_webhook_gets_400_and_is_relayed_nowhere(hub, workers, body):
     register(hub.url, hub.token, workers[0].run_prefix, workers[0].url_for(""))
-    answer = requests.post(hub.url_for("/webhook/session"), data=body, timeout=5)
-    assert answer.status_code == 400 and answer.headers["content-type"] == "application/json"
+    answer = post_bytes(hub.url_for("/webhook/session"), body)
+    assert answer.status == 400 and answer.headers["content-type"] == "application/json"
     assert workers[0].records == [] and list(workers[0].malformed) == []
