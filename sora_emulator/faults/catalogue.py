@@ -154,8 +154,8 @@ CATALOGUE = [
     Fault("webm-ffmpeg-container", "FILE-WEBM-SHAPE",
           "WebM archives are written by FFmpeg's muxer around the same media: MuxingApp / WritingApp Lavf, Tags, the "
           "last Opus packet as a BlockGroup, a lone audio track numbered 1", muxing=media.ffmpeg_webm),
-    Fault("webm-blockgroup", "FILE-WEBM-SHAPE", "the last Opus packet of every WebM archive is written as a BlockGroup",
-          element=media.end_padding_as_block_group),
+    Fault("webm-blockgroup", "FILE-WEBM-SHAPE", "the last Opus packet of each Cluster of a WebM archive is written as a BlockGroup",
+          element=media.last_audio_as_block_group),
     Fault("webm-audio-track-1", "FILE-WEBM-SHAPE", "WebM archives number the audio track 1 and the video track 2",
           element=media.audio_as_track_1),
     Fault("webm-no-cues", "FILE-FINALISED", "WebM archives end after their last Cluster, without Cues",

@@ -58,20 +58,19 @@ def parameter_sets_out_of_band(muxing: Muxing) -> Muxing:
     return replace(muxing, video_filter="filter_units=remove_types=7|8") if muxing.format == "mp4" else muxing
 
 
-def end_padding_as_block_group(element: Element) -> list[Element]:
-    """The last Opus packet (the only one with trailing padding) as a BlockGroup with DiscardPadding, as
-    FFmpeg writes it."""
+def last_audio_as_block_group(element: Element) -> list[Element]:
+    """The last Opus packet of each Cluster as a BlockGroup (Block, BlockDuration), as FFmpeg writes a packet it
+    must trim (its flushed last one, with DiscardPadding)."""
     name, value = element
-    if name != "Cluster":
+    audio = [i for i, child in enumerate(value) if child[0] == "SimpleBlock" and child[1].track == AUDIO_TRACK]
+    if name != "Cluster" or not audio:
         return [element]
-    return [(name, [_group(child) if child[0] == "SimpleBlock" and child[1].discard_ns else child
-                    for child in value])]
+    return [(name, [_group(child) if i == audio[-1] else child for i, child in enumerate(value)])]
 
 
 def _group(child: Element) -> Element:
     block: Block = child[1]
-    return ("BlockGroup", [("Block", replace(block, key=False)), ("BlockDuration", block.duration_ms),
-                           ("DiscardPadding", block.discard_ns)])
+    return ("BlockGroup", [("Block", replace(block, key=False)), ("BlockDuration", block.duration_ms)])
 
 
 def no_cues(element: Element) -> list[Element]:

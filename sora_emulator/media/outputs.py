@@ -90,7 +90,10 @@ class SoraWebmFile:
         if self._video is not None:
             self._video_packets(self._video.encode(None))
         if self._audio is not None:
-            self._audio_packets(self._audio.encode(None))
+            # The flush holds only the encoder's lookahead (its last 6.5 ms) padded to a whole 20 ms packet. A
+            # SimpleBlock cannot carry the DiscardPadding that trims it, so readers (hisui) would count 20 ms more
+            # per file, a second more per fifty split pieces. Sora stores the sender's packets one for one: none.
+            self._audio.encode(None)
         self._file.close()
 
     def _video_packets(self, packets: list[Any]) -> None:
@@ -102,15 +105,15 @@ class SoraWebmFile:
         for packet in packets:
             # A block's time is the packet's before the codec delay (Matroska's CodecDelay), in ms.
             start = packet.pts + self._audio.initial_padding
-            padding = max(0, self._audio.frame_size - packet.duration)  # only the flushed last packet has any
             self._file.block(webm.AUDIO_TRACK, start * 1000 // AUDIO_RATE, True, bytes(packet),
-                             packet.duration * 1000 // AUDIO_RATE, padding * 10**9 // AUDIO_RATE)
+                             packet.duration * 1000 // AUDIO_RATE)
 
 
 class FFmpegFile:
     def __init__(self, path: Path, muxing: Muxing, video_size: tuple[int, int] | None, audio: bool,
                  fps: int) -> None:
         self._container = av.open(str(path), "w", format=muxing.format, options=dict(muxing.options))
+        self._format = muxing.format
         self._video: Any = None
         self._audio: Any = None
         self._filter: Any = None
@@ -140,7 +143,12 @@ class FFmpegFile:
             if self._filter is not None:
                 self._container.mux(self._filter.filter(None))
         if self._audio is not None:
-            self._container.mux(self._audio.encode())
+            flushed = self._audio.encode()
+            if self._format == "mp4":
+                # The flush is the encoder's lookahead padded to a whole packet; MP4 trims it in an edit list,
+                # which readers (hisui, M8) ignore: 20 ms more per file. Sora stores the sender's packets, none.
+                flushed = []
+            self._container.mux(flushed)
         self._container.close()
 
     def _mux_video(self, packets: list[Any]) -> None:

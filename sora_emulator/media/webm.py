@@ -44,14 +44,13 @@ SIZE_BYTES = 8  # the Segment's size is written in place at close: a fixed-width
 
 @dataclass(frozen=True)
 class Block:
-    """One frame: `time` in ms from its Cluster's Timestamp; `discard_ns` the encoder's trailing padding."""
+    """One frame: `time` in ms from its Cluster's Timestamp; `duration_ms` how long it plays."""
 
     track: int
     time: int
     key: bool
     data: bytes
     duration_ms: int = 0
-    discard_ns: int = 0
 
     def encode(self) -> bytes:
         # A block's own header (track number as a 1-byte vint, signed 16-bit time, flags) is below EBML's
@@ -111,7 +110,7 @@ class SoraWebm:
         self._cluster_has_video = False
         self._cues: list[Element] = []
 
-    def block(self, track: int, at_ms: int, key: bool, data: bytes, duration_ms: int = 0, discard_ns: int = 0) -> None:
+    def block(self, track: int, at_ms: int, key: bool, data: bytes, duration_ms: int = 0) -> None:
         if self._needs_cluster(track, at_ms, key):
             self._flush_cluster()
             first = self._cluster_time is None
@@ -120,7 +119,7 @@ class SoraWebm:
             self._cluster_has_video = False
         assert self._cluster_time is not None
         self._cluster.append(("SimpleBlock", Block(track, at_ms - self._cluster_time, key or track == AUDIO_TRACK,
-                                                   data, duration_ms, discard_ns)))  # Sora flags audio key
+                                                   data, duration_ms)))  # Sora flags audio key
         self._cluster_has_video |= track == VIDEO_TRACK
         self._duration_ms = max(self._duration_ms, at_ms + duration_ms)
 

@@ -306,16 +306,16 @@ def test_muxing_faults_change_only_their_format(fault, fmt, changed):
 
 
 def test_element_faults_change_only_their_elements():
-    block = Block(AUDIO_TRACK, 5, True, b"x", 7, 13_500_000)
+    first, block = Block(AUDIO_TRACK, 0, True, b"w", 20), Block(AUDIO_TRACK, 5, True, b"x", 20)
     video = Block(VIDEO_TRACK, 0, True, b"v")
-    cluster = ("Cluster", [("Timestamp", 0), ("SimpleBlock", video), ("SimpleBlock", block)])
+    cluster = ("Cluster", [("Timestamp", 0), ("SimpleBlock", video), ("SimpleBlock", first), ("SimpleBlock", block)])
     [grouped] = ActiveFaults(["webm-blockgroup"]).media().element(cluster)
-    assert grouped[1][:2] == cluster[1][:2] and grouped[1][2][0] == "BlockGroup"
-    assert dict(grouped[1][2][1])["DiscardPadding"] == 13_500_000
+    assert grouped[1][:3] == cluster[1][:3] and grouped[1][3][0] == "BlockGroup"  # the Cluster's last audio only
+    assert dict(grouped[1][3][1])["BlockDuration"] == 20
     assert ActiveFaults(["webm-no-cues"]).media().element(("Cues", [])) == []
     assert ActiveFaults(["webm-no-cues"]).media().element(cluster) == [cluster]
     [swapped] = ActiveFaults(["webm-audio-track-1"]).media().element(cluster)
-    assert [child[1].track for child in swapped[1][1:]] == [AUDIO_TRACK, VIDEO_TRACK]
+    assert [child[1].track for child in swapped[1][1:]] == [AUDIO_TRACK, VIDEO_TRACK, VIDEO_TRACK]
     info = ("Info", [("TimestampScale", 1_000_000)])
     assert ActiveFaults(["webm-audio-track-1", "webm-blockgroup"]).media().element(info) == [info]
 
