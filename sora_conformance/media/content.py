@@ -26,6 +26,7 @@ DURATION_TOLERANCE = 0.4  # seconds: media span vs the interval it records (star
 SPLIT_TOLERANCE = 0.35  # seconds: where a split piece's media starts and ends within its interval
 MAX_MISSING_FRAMES = 3  # frames lost in a row (0.3 s at 10 fps): a sender's encoder may drop one under load
 AUDIO_MIN_SECONDS = 0.4  # shorter audio (a split tail) is too short to name its tone
+NUMBERS_MIN_SECONDS = 0.4  # shorter video (a split tail of a frame or two) has too few numbers to follow
 CUT_SHARE = 1 - MOST  # media may miss a fifth of its interval (and the tolerance) before the file counts as cut
 ANALYSIS_RATE = 16000
 
@@ -112,6 +113,16 @@ class MediaContent:
 
     def frames_of(self, sig: Signature) -> int:
         return sum(1 for c in self.colours if _near(c, sig.colour))
+
+    @property
+    def tone_judgeable(self) -> bool:
+        """Audio long enough to name its tone (a split tail may hold a few packets)."""
+        return self.audio_seconds >= AUDIO_MIN_SECONDS
+
+    @property
+    def numbers_judgeable(self) -> bool:
+        """Video long enough for its frame numbers to say whether frames went missing."""
+        return self.video_start is not None and (self.video_end or 0.0) - self.video_start >= NUMBERS_MIN_SECONDS
 
     @property
     def readable_numbers(self) -> list[int]:
