@@ -61,3 +61,27 @@ def test_a_refused_composition_is_one_refusal_with_hisuis_words(tmp_path):
     found = composition_findings({}, refused)
     assert [(f.title, f.refusal) for f in found] == [
         (f"hisui compose refused {tmp_path.name}: unsupported: unknown length data", True)]
+
+
+def split_recording(tmp_path, pieces: int):
+    files: dict[str, dict | None] = {}
+    for i in range(pieces):
+        files[f"split-archive-A_{i + 1:04d}.json"] = {
+            "connection_id": "A", "start_timestamp": f"2026-12-07T00:00:{2 * i:02d}Z",
+            "stop_timestamp": f"2026-12-07T00:00:{2 * i + 2:02d}Z"}
+        files[f"split-archive-A_{i + 1:04d}.webm"] = None
+    conns = connections(directory_with(tmp_path, files))
+    reader = {"type": "webm_video_reader", "input_files": [str(tmp_path / n) for n in files if n.endswith(".webm")],
+              "total_track_seconds": 2.0 * pieces}
+    return conns, lambda seconds: Composition(tmp_path, HisuiRun(["hisui"], 0), stats={"processors": [reader]},
+                                              output_seconds=seconds)
+
+
+def test_split_pieces_laid_end_to_end_may_each_add_a_frame(tmp_path):
+    """hisui places each piece where the previous one's last frame ends: 6 pieces of 2 s at 10 fps compose to
+    12.6 s, not a finding; composed twice (24 s) is one."""
+    conns, composed = split_recording(tmp_path, 6)
+    assert composition_findings(conns, composed(12.6)) == []
+    assert [f.title for f in composition_findings(conns, composed(24.0))] == [
+        "hisui's composed output lasts 24.00 s, the recording's files span 12.00 s"]
+    assert len(composition_findings(conns, composed(11.3))) == 1  # shorter has no allowance
