@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 import urllib3
 
 from .captured import channel_of, owns_channel
+from .config import HarnessConfig
 from .exposure import foreign_answer
 from .relay import FOREIGN_RELAYS, Relay
 from .verdict import HarnessError
@@ -43,6 +44,12 @@ class CaptureHub(WebhookServer):
         # apart, so that a stalled operator's backend never holds what this run's webhooks need
         self.to_workers, self.to_forward = Relay(WORKER_RELAYS), Relay(FOREIGN_RELAYS)
         self.route(REGISTER_PATH, self._register)
+
+    @classmethod
+    def listening_as(cls, config: HarnessConfig) -> CaptureHub:
+        """The hub on the address, policy and limits the run was given (`run -n N` and `load` alike)."""
+        return cls(config.webhook_host, config.webhook_port, config.forward_webhooks, config.allow_foreign_channels,
+                   config.webhook_max_body, config.webhook_max_connections)
 
     def __repr__(self) -> str:
         return f"CaptureHub({self.host}:{self.port})"

@@ -79,9 +79,7 @@ def _register_secrets(harness: HarnessConfig) -> None:
 def _start_hub(harness: HarnessConfig) -> CaptureHub:
     """Workers cannot all bind the one address the target posts to: the controller owns it."""
     try:
-        return CaptureHub(harness.webhook_host, harness.webhook_port, harness.forward_webhooks,
-                          harness.allow_foreign_channels, harness.webhook_max_body,
-                          harness.webhook_max_connections).start()
+        return CaptureHub.listening_as(harness).start()
     except OSError:
         pytest.exit(f"webhook capture hub cannot listen on {harness.webhook_host}:{harness.webhook_port}: "
                     "address already in use or not available", returncode=2)

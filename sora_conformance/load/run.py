@@ -115,9 +115,7 @@ def _run(options: LoadOptions, profile: TargetProfile, outputs: Outputs, workdir
 
 def _hub(config: HarnessConfig) -> CaptureHub:
     try:
-        return CaptureHub(config.webhook_host, config.webhook_port, config.forward_webhooks,
-                          config.allow_foreign_channels, config.webhook_max_body,
-                          config.webhook_max_connections).start()
+        return CaptureHub.listening_as(config).start()
     except OSError:
         raise CannotStart(f"the webhook capture hub cannot listen on {config.webhook_host}:{config.webhook_port}: "
                           "address already in use or not available") from None
