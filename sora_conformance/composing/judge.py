@@ -9,12 +9,12 @@ as long as the recording.
 """
 from __future__ import annotations
 
-import datetime as dt
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..media.content import Interval, stated_interval
 from .runner import Composition, Inspection
 
 # Seconds a connection's composed time may fall short of the interval its files state. A file's media starts up
@@ -29,6 +29,7 @@ TOLERANCE = 0.5
 # exceed the recording by that much per piece boundary; a piece composed twice lasts a whole split_duration.
 PIECE_ALLOWANCE = 0.12
 MAX_ERRORS_PER_FILE = 3
+NOTHING_STATED = Interval(0.0, 0.0, 1.0)  # a JSON stating no interval: no time to keep, whole-second resolution
 
 
 @dataclass
@@ -66,27 +67,13 @@ def connections(root: Path) -> dict[str, Connection]:
     for cid, kinds in found.items():
         conn = Connection(cid)
         for name, meta in kinds.get("single") or kinds["split"]:
-            start, stop, resolution = stated_interval(meta)
+            stated = stated_interval(meta) or NOTHING_STATED
             conn.files.append(name)
-            conn.seconds += stop - start
-            conn.spans.append((start, stop))
-            conn.resolution = max(conn.resolution, resolution)
+            conn.seconds += stated.seconds
+            conn.spans.append((stated.start, stated.stop))
+            conn.resolution = max(conn.resolution, stated.resolution)
         out[cid] = conn
     return out
-
-
-def stated_interval(meta: dict[str, Any]) -> tuple[float, float, float]:
-    """(start, stop, resolution) in seconds: the timestamps (ms) when both parse, else the offsets (s)."""
-    try:
-        start = dt.datetime.fromisoformat(str(meta.get("start_timestamp"))).timestamp()
-        stop = dt.datetime.fromisoformat(str(meta.get("stop_timestamp"))).timestamp()
-        return start, stop, 0.001
-    except ValueError:
-        pass
-    start_offset, stop_offset = meta.get("start_time_offset"), meta.get("stop_time_offset")
-    if isinstance(start_offset, int) and isinstance(stop_offset, int):
-        return float(start_offset), float(stop_offset), 1.0
-    return 0.0, 0.0, 1.0
 
 
 def inspection_findings(inspections: list[Inspection]) -> list[Finding]:

@@ -1,7 +1,8 @@
 """The recording as hisui reads it, and the FILES-COMPOSE findings, without running hisui."""
 import json
 
-from sora_conformance.composing.judge import TOLERANCE, composition_findings, connections, stated_interval, union_seconds
+from sora_conformance.composing.judge import TOLERANCE, composition_findings, connections, union_seconds
+from sora_conformance.media.content import Interval, stated_interval
 from sora_conformance.composing.runner import Composition, HisuiRun
 
 
@@ -32,9 +33,9 @@ def test_dual_output_is_read_from_the_single_archive(tmp_path):
 def test_timestamps_state_the_interval_finer_than_offsets():
     meta = {"start_timestamp": "2026-12-07T00:13:37.562Z", "stop_timestamp": "2026-12-07T00:13:38.812Z",
             "start_time_offset": 0, "stop_time_offset": 2}
-    start, stop, resolution = stated_interval(meta)
-    assert round(stop - start, 3) == 1.25 and resolution == 0.001
-    assert stated_interval({"start_time_offset": 1, "stop_time_offset": 2}) == (1.0, 2.0, 1.0)
+    stated = stated_interval(meta)
+    assert round(stated.stop - stated.start, 3) == 1.25 and stated.resolution == 0.001
+    assert stated_interval({"start_time_offset": 1, "stop_time_offset": 2}) == Interval(1.0, 2.0, 1.0)
 
 
 def test_the_recording_spans_the_union_of_its_connections():
