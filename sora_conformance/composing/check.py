@@ -8,11 +8,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..contract.files import MEDIA_SUFFIXES
 from .judge import Finding, composition_findings, connections, inspection_findings
 from .runner import Composition, Hisui, Inspection
 from .tools import locate
 
-MEDIA_SUFFIXES = (".webm", ".mp4")
 PROCESSES = 2  # hisui processes at once: the machines this runs on have few cores to share
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from ..contract.files import MEDIA_SUFFIXES
 from .tools import INSTALL_OPENH264, HisuiTool, HisuiUnavailable
 
 BASE_TIMEOUT = {"list-codecs": 10.0, "inspect": 10.0, "compose": 20.0}  # seconds, before the multiplier
@@ -98,7 +99,7 @@ class Hisui:
         into the recording's directory, which is the target's)."""
         output, stats_file = workdir / "output.mp4", workdir / "stats.json"
         args = ["-P", "-o", str(output), "-s", str(stats_file), *self.tool.openh264_args(), str(root)]
-        size = sum(_size(p) for p in root.iterdir() if p.suffix in (".webm", ".mp4"))
+        size = sum(_size(p) for p in root.iterdir() if p.suffix in MEDIA_SUFFIXES)
         with tempfile.TemporaryFile() as out:
             run = self._run("compose", args, size, out)
             summary = _read_json(out)

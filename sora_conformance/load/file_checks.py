@@ -2,7 +2,7 @@
 terms, and the media, decoded and compared with what each client sent (tolerances: media/content.py)."""
 from __future__ import annotations
 
-from ..contract.files import validate_archive_dir
+from ..contract.files import MEDIA_SUFFIXES, validate_archive_dir
 from ..harness.media import RecordedFile
 from ..media.content import DURATION_TOLERANCE, MOST, SPLIT_TOLERANCE, tone_matches
 from .judge import Findings, NamedCheck, Recording
@@ -41,7 +41,7 @@ def files_keep_the_contract(rec: Recording, found: Findings) -> None:
     for key, clause in (("expire_time", "EXPIRE-ABSENT-WHEN-UNSET"), ("expired_at", "EXPIRED-AT-ABSENT-WHEN-UNSET")):
         found.expect(clause, isinstance(report, dict) and key not in report,
                      f"report-{rec.recording_id}.json carries {key} although none was asked for", report)
-    media = [n for n in rec.archive.names(rec.recording_id) if n.endswith((".webm", ".mp4"))]
+    media = [n for n in rec.archive.names(rec.recording_id) if n.endswith(MEDIA_SUFFIXES)]
     for name in media:
         container = rec.archive.container(rec.recording_id, name)
         found.expect("OUT-FORMAT-MP4", name.endswith(f".{rec.format}") and CONTAINER[rec.format] in container,
