@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ..composing.runner import HisuiStuck
 from ..composing.tools import HisuiUnavailable
-from ..contract.files import (MEDIA_SUFFIXES, ItemResult, not_followed, parse_json, validate_archive_dir,
+from ..contract.files import (MEDIA_SUFFIXES, ItemResult, not_followed, read_json, validate_archive_dir,
                               validate_file, validate_jsonl)
 from ..contract.media_files import judged, validate_archive_media
 from ..contract.schemas import schema_names
@@ -68,17 +68,9 @@ def results_for(path: Path, as_type: str | None) -> Iterator[ItemResult]:
     elif path.suffix == ".jsonl":
         yield from validate_jsonl(path, as_type)
     elif path.suffix in MEDIA_SUFFIXES:
-        yield judged(path, _json_beside(path))
+        yield judged(path, read_json(path.with_suffix(".json")))  # its JSON's interval, when it is there
     else:
         yield validate_file(path, as_type)
-
-
-def _json_beside(media: Path) -> object:
-    """The archive JSON of a media file given on its own (its interval), when it is there."""
-    try:
-        return parse_json(media.with_suffix(".json").read_bytes())[0]
-    except OSError:
-        return None
 
 
 def _log_in_dir(log: Path, as_type: str | None) -> Iterator[ItemResult]:

@@ -9,11 +9,11 @@ as long as the recording.
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..contract.files import read_json
 from ..media.content import Interval, stated_interval
 from .runner import Composition, Inspection
 
@@ -56,7 +56,7 @@ def connections(root: Path) -> dict[str, Connection]:
     prefers the whole archive, dropping dual output's overlapping pieces by design); else from its pieces."""
     found: dict[str, dict[str, list[tuple[str, dict[str, Any]]]]] = {}
     for path in sorted(root.glob("*archive*.json")):
-        meta = _json(path)
+        meta = read_json(path)
         if not isinstance(meta, dict) or not isinstance(meta.get("connection_id"), str):
             continue  # hisui itself refuses it, and says so in compose
         media = path.with_suffix(".mp4" if meta.get("format") == "mp4" else ".webm")
@@ -141,9 +141,3 @@ def union_seconds(spans: list[tuple[float, float]]) -> float:
 def _seconds(value: float | None) -> str:
     return "nothing" if value is None else f"{value:.2f} s"
 
-
-def _json(path: Path) -> Any:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError, RecursionError):
-        return None

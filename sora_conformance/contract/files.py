@@ -55,6 +55,14 @@ def parse_json(text: str | bytes) -> tuple[Any, str | None]:
         return None, "JSON nested too deeply to check"
 
 
+def read_json(path: Path) -> Any:
+    """A file's JSON value; None when it cannot be read or is not JSON (the file's own check says why)."""
+    try:
+        return parse_json(path.read_bytes())[0]
+    except OSError:
+        return None
+
+
 def validate_payload(payload: Any, source: str, as_type: str | None = None, line: int | None = None,
                      endpoint: str | None = None, filename: str | None = None) -> ItemResult:
     try:

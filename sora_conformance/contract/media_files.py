@@ -10,7 +10,7 @@ from typing import Any
 from ..catalogue import load_catalogue
 from ..media.content import shortfall, stated_interval
 from .containers import FINALISED, ContainerReport, check_media
-from .files import MEDIA_SUFFIXES, ItemResult, not_followed, parse_json, recording_dirs, regular
+from .files import MEDIA_SUFFIXES, ItemResult, not_followed, read_json, recording_dirs, regular
 from .validator import Violation, level_for
 
 OWN_CONTENT = "MEDIA-OWN-CONTENT"
@@ -28,14 +28,7 @@ def validate_archive_media(root: Path) -> Iterator[ItemResult]:
                 if media.is_symlink():
                     yield not_followed(media)
                 elif media.is_file():
-                    yield judged(media, _meta(meta_path))
-
-
-def _meta(path: Path) -> Any:
-    try:
-        return parse_json(path.read_bytes())[0]
-    except OSError:
-        return None  # the JSON's own check reports it
+                    yield judged(media, read_json(meta_path))
 
 
 def judged(media: Path, meta: Any) -> ItemResult:
