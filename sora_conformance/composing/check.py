@@ -2,6 +2,7 @@
 once (each a process of its own), judged by `judge.py`. Shared by the suite and `validate --compose`."""
 from __future__ import annotations
 
+import functools
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -10,8 +11,8 @@ from typing import Any
 
 from ..contract.files import MEDIA_SUFFIXES
 from .judge import Finding, composition_findings, connections, inspection_findings
-from .runner import Composition, Hisui, Inspection
-from .tools import locate
+from .runner import Composition, Hisui, HisuiStuck, Inspection
+from .tools import HisuiUnavailable, locate
 
 PROCESSES = 2  # hisui processes at once: the machines this runs on have few cores to share
 
@@ -39,6 +40,16 @@ def ready_hisui(binary: Path | None = None, openh264: Path | None = None, timeou
     hisui = Hisui(locate(binary, openh264), timeout_multiplier)
     hisui.decoders()
     return hisui
+
+
+@functools.cache
+def hisui_here(binary: Path | None = None, openh264: Path | None = None,
+               timeout_multiplier: float = 1.0) -> Hisui | str:
+    """hisui for this process, or why there is none (located and tried once per process)."""
+    try:
+        return ready_hisui(binary, openh264, timeout_multiplier)
+    except (HisuiUnavailable, HisuiStuck) as exc:
+        return str(exc)
 
 
 def media_files(directory: Path) -> list[Path]:

@@ -6,13 +6,12 @@ other clauses are judged as usual.
 """
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ..composing.check import check_recording, ready_hisui
-from ..composing.runner import Hisui, HisuiStuck
+from ..composing.check import check_recording, hisui_here
+from ..composing.runner import HisuiStuck
 from ..composing.tools import HisuiUnavailable
 from .config import HarnessConfig
 from .verdict import Checker, HarnessError
@@ -20,20 +19,11 @@ from .verdict import Checker, HarnessError
 CLAUSE = "FILES-COMPOSE"
 
 
-@functools.cache
-def _hisui(binary: Path | None, openh264: Path | None, timeout_multiplier: float) -> Hisui | str:
-    """hisui for this run, or why there is none (located and tried once per process)."""
-    try:
-        return ready_hisui(binary, openh264, timeout_multiplier)
-    except (HisuiUnavailable, HisuiStuck) as exc:
-        return str(exc)
-
-
 def hisui_composes(directory: Path, config: HarnessConfig, checker: Checker,
                    evidence: Callable[[str, Any], None]) -> None:
     """Judges FILES-COMPOSE on a finished recording's directory: every file inspected and decoded, the
     directory composed with hisui's default layout, each connection kept for its recorded time."""
-    hisui = _hisui(config.hisui_path, config.openh264_path, config.timeout_multiplier)
+    hisui = hisui_here(config.hisui_path, config.openh264_path, config.timeout_multiplier)
     if isinstance(hisui, str):
         checker.unsupported_here(CLAUSE, hisui)
         return

@@ -3,10 +3,9 @@ in the shape Sora writes: contract/containers) and hisui composing the recording
 hisui missing or lacking a decoder here makes FILES-COMPOSE unsupported for the recording, never passed."""
 from __future__ import annotations
 
-import functools
 
-from ..composing.check import check_recording, ready_hisui
-from ..composing.runner import Hisui, HisuiStuck
+from ..composing.check import check_recording, hisui_here
+from ..composing.runner import HisuiStuck
 from ..composing.tools import HisuiUnavailable
 from ..contract.containers import FINALISED, MP4_SHAPE, WEBM_SHAPE, check_media
 from ..contract.files import MEDIA_SUFFIXES
@@ -34,18 +33,9 @@ def containers_are_sora_shaped(rec: Recording, found: Findings) -> None:
             found.expect(finding.clause, False, f"{name}: {finding}")
 
 
-@functools.cache
-def _hisui() -> Hisui | str:
-    """hisui as found here (beside this Python, else on PATH), or why there is none; tried once per process."""
-    try:
-        return ready_hisui()
-    except (HisuiUnavailable, HisuiStuck) as exc:
-        return str(exc)
-
-
 def hisui_composes(rec: Recording, found: Findings) -> None:
     assert rec.archive is not None
-    hisui = _hisui()
+    hisui = hisui_here()  # beside this Python, else on PATH
     if isinstance(hisui, str):
         found.add(Outcome(COMPOSE, Verdict.UNSUPPORTED.value, found.check, hisui))
         return
