@@ -1,15 +1,13 @@
 """`sora-conformance validate DIR --compose`: hisui offline on every recording directory; exit 1 when hisui
 refuses, a FILES-COMPOSE warning when it composes wrongly, exit 2 when hisui cannot run; never a traceback."""
-from sora_conformance.cli import main
+from tests.validating import run as run_validate
 
 from .conftest import recording
 
 
+
 def run(capsys, *argv):
-    code = main(["validate", "--compose", *map(str, argv)])
-    out = capsys.readouterr()
-    assert "Traceback" not in out.out + out.err
-    return code, out.out, out.err
+    return run_validate(capsys, "--compose", *argv)
 
 
 def test_a_recording_of_sora_webms_composes(tmp_path, capsys, real_sora_webm):

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from sora_conformance.cli import main
+from tests.validating import run
 from sora_conformance.contract.files import validate_file, validate_jsonl
 from sora_conformance.paths import real_artifacts_dir
 from sora_conformance.contract.validator import validate
@@ -22,12 +22,6 @@ def recording_files():
     return [p for p in found if p.name not in REDUCED_REPORTS]
 
 
-def run(capsys, *argv):
-    code = main(["validate", *map(str, argv)])
-    out = capsys.readouterr()
-    assert "Traceback" not in out.out + out.err
-    return code, out.out
-
 
 def test_every_source_states_its_provenance(real):
     listed = (real / "SOURCES.md").read_text(encoding="utf-8")
@@ -42,7 +36,7 @@ def test_every_source_states_its_provenance(real):
 
 def test_sora_2025_2_1_session_webhook_log_validates(real, capsys):
     log = real / "kohaku" / "session_webhook.jsonl"
-    code, out = run(capsys, log)
+    code, out, _ = run(capsys, log)
     assert code == 0, out
     assert out.strip().endswith("10 checked, 0 invalid, 0 with warnings only, 0 not covered by the contract")
     schemas = [r.schema for r in validate_jsonl(log)]
@@ -81,6 +75,6 @@ def test_the_webm_sora_wrote_decodes_whole_through_the_media_path(real):
 
 
 def test_the_webm_sora_wrote_passes_validate(real, capsys):
-    code, out = run(capsys, real / SORA_WEBM)
+    code, out, _ = run(capsys, real / SORA_WEBM)
     assert code == 0, out
     assert out.strip().endswith("1 checked, 0 invalid, 0 with warnings only, 0 not covered by the contract")

@@ -4,6 +4,7 @@ import json
 import pytest
 
 from sora_conformance.cli import main
+from tests.validating import run
 from sora_conformance.paths import fixtures_dir
 
 from .media_builders import SoraWebm
@@ -12,12 +13,6 @@ from .media_builders import SoraWebm
 def valid(name):
     return json.loads((fixtures_dir() / "valid" / name / "full.json").read_text())
 
-
-def run(capsys, *argv):
-    code = main(["validate", *map(str, argv)])
-    out = capsys.readouterr()
-    assert "Traceback" not in out.out + out.err
-    return code, out.out, out.err
 
 
 def test_valid_file_exits_0(tmp_path, capsys):

@@ -5,19 +5,13 @@ import datetime as dt
 import json
 import shutil
 
-from sora_conformance.cli import main
+from tests.validating import run
 
 from .media_builders import SoraWebm, cluster, ffmpeg_file, media
 
 CID = "C0NNECT10N"
 RID = "REC0RD1NG"
 
-
-def run(capsys, *argv):
-    code = main(["validate", *map(str, argv)])
-    out = capsys.readouterr()
-    assert "Traceback" not in out.out + out.err
-    return code, out.out
 
 
 def stamp(seconds):
@@ -59,14 +53,14 @@ def failing_lines(out, clause):
 
 def test_a_recording_with_sora_shaped_media_is_valid(tmp_path, capsys):
     recording(tmp_path)
-    code, out = run(capsys, tmp_path, "--strict")
+    code, out, _ = run(capsys, tmp_path, "--strict")
     assert code == 0, out
 
 
 def test_a_webm_ffmpeg_wrote_fails_naming_clause_and_rule(tmp_path, capsys):
     directory = recording(tmp_path)
     ffmpeg_file(directory / f"archive-{CID}.webm", seconds=2.0)
-    code, out = run(capsys, tmp_path)
+    code, out, _ = run(capsys, tmp_path)
     lines = failing_lines(out, "FILE-WEBM-SHAPE")
     assert code == 1 and lines and all(" FAIL webm W" in line for line in lines)
     assert any("W4" in line and "Lavf" in line for line in lines)
@@ -75,14 +69,14 @@ def test_a_webm_ffmpeg_wrote_fails_naming_clause_and_rule(tmp_path, capsys):
 def test_a_media_file_cut_off_mid_write_fails_finalised(tmp_path, capsys):
     webm = recording(tmp_path) / f"archive-{CID}.webm"
     webm.write_bytes(webm.read_bytes()[: webm.stat().st_size // 2])
-    code, out = run(capsys, tmp_path)
+    code, out, _ = run(capsys, tmp_path)
     assert code == 1 and failing_lines(out, "FILE-FINALISED")
 
 
 def test_a_finalised_file_whose_media_stops_short_of_its_interval_fails_own_content(tmp_path, capsys):
     webm = recording(tmp_path, single=(0, 5)) / f"archive-{CID}.webm"
     SoraWebm(clusters=[cluster(0, *media(1.0, 1, 2))]).write(webm)  # 1 s of media for a 5 s interval
-    code, out = run(capsys, tmp_path)
+    code, out, _ = run(capsys, tmp_path)
     lines = failing_lines(out, "MEDIA-OWN-CONTENT")
     assert code == 1 and len(lines) == 1 and "FAIL" in lines[0] and "of the 5.00 s its JSON states" in lines[0]
 
@@ -91,19 +85,19 @@ def test_a_media_file_given_alone_is_judged_with_the_json_beside_it(tmp_path, ca
     webm = recording(tmp_path) / f"archive-{CID}.webm"
     assert run(capsys, webm)[0] == 0
     ffmpeg_file(webm)
-    code, out = run(capsys, webm)
+    code, out, _ = run(capsys, webm)
     assert code == 1 and failing_lines(out, "FILE-WEBM-SHAPE")
 
 
 def test_split_pieces_that_follow_each_other_pass_split_offsets(tmp_path, capsys):
     recording(tmp_path, pieces=[(0, 1), (1, 2), (2, 3)])
-    code, out = run(capsys, tmp_path, "--strict")
+    code, out, _ = run(capsys, tmp_path, "--strict")
     assert code == 0, out
 
 
 def test_overlapping_split_offsets_break_split_offsets(tmp_path, capsys):
     recording(tmp_path, pieces=[(0, 2), (1, 3)])  # stop rounded up, start down: hisui drops the second piece
-    code, out = run(capsys, tmp_path, "--strict")
+    code, out, _ = run(capsys, tmp_path, "--strict")
     lines = failing_lines(out, "FILE-SPLIT-OFFSETS")
     assert code == 1 and any("split 0002" in line and "overlaps" in line for line in lines)
     assert run(capsys, tmp_path)[0] == 0  # a should: a warning unless --strict
@@ -112,7 +106,7 @@ def test_overlapping_split_offsets_break_split_offsets(tmp_path, capsys):
 def test_a_split_archive_end_that_does_not_span_its_pieces_breaks_split_offsets(tmp_path, capsys):
     directory = recording(tmp_path, pieces=[(0, 1), (1, 2)])
     (directory / f"split-archive-end-{CID}.json").write_text(json.dumps(archive_json(0, 1)))
-    code, out = run(capsys, tmp_path, "--strict")
+    code, out, _ = run(capsys, tmp_path, "--strict")
     assert code == 1 and any("split-archive-end" in line for line in failing_lines(out, "FILE-SPLIT-OFFSETS"))
 
 
@@ -121,5 +115,5 @@ def test_hisuis_split_pieces_chain_their_offsets(tmp_path, capsys, real):
     directory = recording(tmp_path, pieces=[(11, 22), (22, 51)])
     for path in (real / "hisui").glob("split-archive-*.json"):
         shutil.copy(path, directory / path.name.replace("Z2EDY12WX13QK8X8JDZK81MM0G", CID))
-    code, out = run(capsys, tmp_path, "--strict")
+    code, out, _ = run(capsys, tmp_path, "--strict")
     assert not failing_lines(out, "FILE-SPLIT-OFFSETS"), out
